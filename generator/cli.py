@@ -1,0 +1,64 @@
+"""Command line: `validate`, `generate` and `check`. Errors are printed, never raised as tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.errors import SpecError
+from generator.pipeline import generate_files, load_valid
+from generator.write import drift, write_tree
+
+DEFAULT_SPEC = "spec/posthog.yaml"
+DEFAULT_OUT = "generated"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Spec-first client and server generator.")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check_spec = commands.add_parser("validate", help="validate a spec: OpenAPI schema plus our own rules")
+    check_spec.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
+    check_spec.add_argument("--lenient", action="store_true", help="skip the policy rules (tags, scopes, examples)")
+    for name, text in (("generate", "write the client and server into --out"), ("check", "fail with a diff if --out is stale")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--spec", default=DEFAULT_SPEC)
+        command.add_argument("--out", default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is untouched", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "validate":
+        load_valid(args.spec, policy=not args.lenient)
+        print(f"{args.spec}: valid")
+        return 0
+    api, files = generate_files(args.spec)
+    for warning in api.warnings:
+        print(f"{args.spec}: warning: {warning}", file=sys.stderr)
+    out = Path(args.out)
+    if args.command == "check":
+        diffs = drift(out, files)
+        sys.stdout.write("".join(diffs))
+        if diffs:
+            print(f"{len(diffs)} file(s) differ from {args.spec}; run: python -m generator generate --spec {args.spec} --out {args.out}", file=sys.stderr)
+            return 1
+        print(f"{out}: up to date with {args.spec}")
+        return 0
+    report = write_tree(out, files)
+    print(f"{out}: {report.written} written, {report.unchanged} unchanged, {report.removed} removed")
+    return 0

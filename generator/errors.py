@@ -1,0 +1,38 @@
+"""Problems found in a spec, reported together as FILE:LINE:COL: error: message (at /pointer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    pointer: str = ""
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        at = f" (at {self.pointer or '/'})" if self.pointer is not None else ""
+        return f"{where}: error: {self.message}{at}"
+
+
+class SpecError(Exception):
+    """Raised with every problem found; the CLI prints them and exits 1."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def pointer_join(pointer: str, key: object) -> str:
+    token = str(key).replace("~", "~0").replace("/", "~1")
+    return f"{pointer}/{token}"
+
+
+def pointer_parts(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("#").split("/")[1:]]

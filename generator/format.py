@@ -1,0 +1,23 @@
+"""Format stage: black, in process, on every Python file; nothing touches disk."""
+
+from __future__ import annotations
+
+import black
+
+from generator.errors import Problem, SpecError
+
+MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=120)
+
+
+def format_files(files: dict[str, str]) -> dict[str, str]:
+    formatted: dict[str, str] = {}
+    for path, text in files.items():
+        if not path.endswith(".py"):
+            formatted[path] = text
+            continue
+        try:
+            formatted[path] = black.format_str(text, mode=MODE)
+        except Exception as exc:  # a template bug: say which file, never a traceback
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise SpecError([Problem(path, f"generated code does not parse (a generator bug): {first}")]) from None
+    return formatted

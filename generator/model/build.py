@@ -1,0 +1,68 @@
+"""Model stage: one pure function from a validated document to the intermediate model."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.model import names, text
+from generator.model.ir import Api
+from generator.model.operations import build_resources
+from generator.model.schemas import SchemaTypes
+
+_PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
+
+
+def build_api(spec: dict[str, Any], source: str) -> Api:
+    warnings: list[str] = []
+    types = SchemaTypes(spec, warnings)
+    types.build_components()
+    resources = build_resources(spec, types)
+    info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
+    title = str(info.get("title") or "API")
+    prefix = names.package(title, "x")[:-2].upper()
+    servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
+    hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
+    version = str(info.get("version") or "")
+    scopes = sorted({s for r in resources for o in r.operations for s in _scope_values(o.scopes)})
+    return Api(
+        title=text.one_line(title),
+        version=version if _PEP440.match(version) else "0.0.0",
+        doc=text.docstring(info.get("description")),
+        source=text.one_line(source),
+        client_package=names.package(title, "client"),
+        server_package=names.package(title, "server"),
+        client_class=f"{names.pascal(title, fallback='Api')}Client",
+        async_client_class=f"Async{names.pascal(title, fallback='Api')}Client",
+        api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
+        host_env=text.literal(f"{prefix}_HOST"),
+        default_host=hosts[0][1] if hosts else text.literal("http://localhost"),
+        hosts=hosts,
+        models=tuple(types.models.values()),
+        enums=tuple(types.enums.values()),
+        aliases=tuple(types.aliases.values()),
+        resources=resources,
+        scopes=tuple(text.literal(s) for s in scopes),
+        title_literal=text.literal(title),
+        title_toml=text.toml_string(title)[1:-1],
+        title_markdown=text.markdown(" ".join(title.split())),
+        doc_markdown=text.markdown(info.get("description")),
+        server_keys_env=text.literal(f"{prefix}_API_KEYS"),
+        server_keys_env_doc=text.one_line(f"{prefix}_API_KEYS"),
+        model_names=tuple([*types.enums, *types.models, *types.aliases]),
+        warnings=tuple(warnings),
+    )
+
+
+def _api_key_name(spec: dict[str, Any]) -> str:
+    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
+    for key, scheme in schemes.items():
+        if isinstance(scheme, dict) and (scheme.get("scheme") == "bearer" or scheme.get("type") == "apiKey"):
+            return names.snake(str(key), fallback="api_key").rstrip("_").upper()
+    return "API_KEY"
+
+
+def _scope_values(literal_tuple: str) -> list[str]:
+    import ast
+
+    return [str(v) for v in ast.literal_eval(literal_tuple)]

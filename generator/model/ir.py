@@ -1,0 +1,181 @@
+"""The intermediate model: small frozen dataclasses carrying every decided fact.
+
+Everything a template prints is here already: Python names (checked identifiers), type
+expressions, Python literals (built with repr), docstrings (escaped). Templates only loop,
+branch and print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire: str  # Python literal of the JSON property name
+    type_expr: str  # the annotation as the schema gives it, e.g. "list[Dataset] | None"
+    default_literal: str  # Python literal used when the field is optional
+    extras: tuple[str, ...]  # Field() keyword arguments: alias, constraints
+    doc: str  # escaped docstring text, may be ""
+    required: bool
+    read_only: bool
+    write_only: bool
+    json_kind: str  # "string", "json", "other": what the in-memory search may match
+
+    @property
+    def annotation(self) -> str:
+        """Optional fields also accept None (meaning: not sent)."""
+        if self.required or self.type_expr == "Any" or "None" in self.type_expr.split(" | "):
+            return self.type_expr
+        return f"{self.type_expr} | None"
+
+    @property
+    def default(self) -> str:
+        """Source after the "=", or "" for a required field without extras."""
+        args = ([] if self.required else [self.default_literal]) + list(self.extras)
+        if not args:
+            return ""
+        if args == [self.default_literal]:
+            return self.default_literal
+        return f"Field({', '.join(args)})"
+
+
+@dataclass(frozen=True)
+class ModelClass:
+    name: str
+    doc: str
+    fields: tuple[Field, ...]
+    is_input: bool  # request bodies: unknown and read-only fields are ignored
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str  # Python literal
+
+
+@dataclass(frozen=True)
+class EnumClass:
+    name: str
+    doc: str
+    base: str  # "str" or "int"
+    members: tuple[EnumMember, ...]
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    type_expr: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    wire: str  # Python literal of the wire name
+    location: str  # path, query, header or cookie
+    type_expr: str  # annotation without the Unset part
+    required: bool
+    explode: bool
+    default: str  # client keyword default: "UNSET" when optional
+    doc: str
+    value_expr: str  # how the client passes the value: the name, or `_rt.csv(name)` for explode: false
+
+
+@dataclass(frozen=True)
+class Body:
+    type_expr: str  # model (or other type) the server validates
+    media_type: str  # Python literal
+    required: bool
+    fields: tuple[Field, ...]  # flattened into client keywords; empty when passed whole as `body`
+    partial: bool  # PATCH: only the fields the caller set are sent
+
+
+@dataclass(frozen=True)
+class Pagination:
+    item_type: str
+    iterator_name: str  # the client's walk-every-page method
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the in-memory server does for an operation, derived from the spec's shape."""
+
+    kind: str  # list, create, retrieve, update, destroy, destroy_forbidden, action_create, action_read
+    collection: str  # Python literal naming the store collection
+    id_kind: str  # "uuid", "int" or "str"
+    unique_by: str  # Python literal tuple of wire names: a create that repeats one answers 409
+    memory_call: str  # the in-memory store method serving it, or "unsupported" (answers 501)
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str  # Python literal
+    method_name: str
+    http_method: str  # "GET"
+    path: str  # Python literal of the path template
+    summary: str  # escaped, one line
+    doc: str  # escaped docstring text
+    params: tuple[Param, ...]
+    body: Body | None
+    success_status: int
+    result_type: str  # "None" or a type expression; raw results use the runtime's RawResult
+    result_kind: str  # model, none, raw
+    result_is_class: bool  # result_type names a class, so the runtime's overloads type the call
+    result_annotation: str  # what the client method returns
+    error_statuses: tuple[int, ...]
+    pagination: Pagination | None
+    streamable: bool
+    scopes: str  # Python literal tuple
+    request_class: str  # server: the typed request object
+    server_path: str  # Python literal of the route path, placeholders renamed to parameter names
+    server_result: str  # what the server interface method returns
+    behaviour: Behaviour
+    not_allowed_detail: str  # Python literal: 405's description when the spec forbids this method, else ""
+    example_call: str  # one line for the README
+    client_params: tuple[str, ...]  # the client method's parameters as source, "*" included
+    call_args: tuple[str, ...]  # keyword arguments the client passes to the runtime
+    read_args: tuple[str, ...]  # the same without body and hint (iterators, streams)
+    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
+
+
+@dataclass(frozen=True)
+class Resource:
+    tag: str  # Python literal of the spec's tag
+    attr: str  # client.attr
+    class_name: str  # client resource class
+    async_class_name: str
+    interface_name: str  # server interface
+    router_name: str
+    doc: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str  # escaped text
+    version: str  # PEP 440-safe version string
+    doc: str
+    source: str  # spec path shown in headers, escaped
+    client_package: str
+    server_package: str
+    client_class: str
+    async_client_class: str
+    api_key_env: str  # Python literal
+    host_env: str  # Python literal
+    default_host: str  # Python literal
+    hosts: tuple[tuple[str, str], ...]  # (escaped description, URL literal) of each server
+    models: tuple[ModelClass, ...]
+    enums: tuple[EnumClass, ...]
+    aliases: tuple[Alias, ...]
+    resources: tuple[Resource, ...]
+    scopes: tuple[str, ...]  # Python literals of every scope
+    title_literal: str
+    title_toml: str  # escaped for a TOML basic string
+    title_markdown: str
+    doc_markdown: str
+    server_keys_env: str  # Python literal
+    server_keys_env_doc: str  # escaped text
+    model_names: tuple[str, ...]  # every class and alias in models.py, for imports
+    warnings: tuple[str, ...]

@@ -1,0 +1,100 @@
+"""Naming rules: every Python name in the output is decided here, once.
+
+A spec string becomes a name only through these functions, which can return nothing but a
+valid, non-reserved identifier. Reserved words are data; the rule is: a reserved name gets a
+trailing underscore.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+# Operator characters that would otherwise vanish and make `a<` and `a>` collide.
+_SYMBOL_WORDS = {"<=": "_lte_", ">=": "_gte_", "<": "_lt_", ">": "_gt_", "!=": "_ne_", "=": "_eq_", "+": "_plus_"}
+_SYMBOLS = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOL_WORDS, key=len, reverse=True)))
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+# Names our generated modules and pydantic's BaseModel use; a field or parameter must not take them.
+RUNTIME_NAMES = frozenset(
+    {
+        "model_config", "model_fields", "model_dump", "model_validate", "model_copy", "model_extra",
+        "model_fields_set", "model_json_schema", "model_construct", "model_post_init", "model_computed_fields",
+        "model_dump_json", "model_validate_json", "model_rebuild", "model_parametrized_name", "model_validate_strings",
+        "dict", "json", "copy", "parse_obj", "parse_raw", "parse_file", "schema", "schema_json", "construct",
+        "validate", "update_forward_refs", "from_orm", "fields", "fields_set",
+        "raw", "http", "client", "request", "response", "options", "timeout", "body",
+    }
+)
+# Class names that would shadow what generated modules import.
+RESERVED_CLASSES = frozenset(dir(builtins)) | {
+    "Any", "BaseModel", "ConfigDict", "Field", "Enum", "Literal", "Union", "Optional", "UUID", "datetime", "date",
+    "ApiModel", "ApiResponse", "Unset", "UNSET", "Page", "Operation", "RootModel", "Annotated",
+}
+
+
+def _ascii_words(raw: str) -> list[str]:
+    text = _SYMBOLS.sub(lambda m: _SYMBOL_WORDS[m.group(0)], raw)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = _WORD_BOUNDARY.sub("_", text)
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+def snake(raw: str, *, reserved: frozenset[str] = frozenset(), fallback: str = "value") -> str:
+    """`created_at`, `Sid`, `StartTime<`, `_create_in_folder`, `class` -> created_at, sid, start_time_lt, create_in_folder, class_."""
+    words = [w.lower() for w in _ascii_words(raw)] or [fallback]
+    name = "_".join(words)
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if name in KEYWORDS or name in reserved:
+        name += "_"
+    return name
+
+
+def pascal(raw: str, *, fallback: str = "Model") -> str:
+    """`dataset_items`, `paginated-list`, `200` -> DatasetItems, PaginatedList, Model200."""
+    words = _ascii_words(raw)
+    name = "".join(w[:1].upper() + w[1:] for w in words) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    if name in RESERVED_CLASSES or name in KEYWORDS:
+        name += "_"
+    return name
+
+
+def constant(raw: str, *, fallback: str = "VALUE") -> str:
+    """Enum member names: `json` -> JSON, `-created_at` -> CREATED_AT_DESC is not guessed; `-x` -> MINUS_X."""
+    text = raw.replace("-", "_minus_", 1) if raw.startswith("-") else raw
+    name = snake(text, fallback=fallback.lower()).rstrip("_").upper() or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or name in {"NAME", "VALUE"}:
+        name += "_"
+    return name
+
+
+def unique(candidates: list[str], what: str, warnings: list[str]) -> list[str]:
+    """Resolve collisions by the written rule: later duplicates get _2, _3 ... in spec order, with a warning."""
+    taken: set[str] = set()
+    result: list[str] = []
+    for name in candidates:
+        chosen, counter = name, 2
+        while chosen in taken:
+            chosen, counter = f"{name.rstrip('_')}_{counter}", counter + 1
+        if chosen != name:
+            warnings.append(f"{what}: {name!r} is taken; using {chosen!r}")
+        taken.add(chosen)
+        result.append(chosen)
+    return result
+
+
+def package(raw: str, suffix: str) -> str:
+    """Distribution-safe package name: `PostHog` + `client` -> posthog_client."""
+    base = "".join(w.lower() for w in _ascii_words(raw)) or "api"
+    if base[0].isdigit():
+        base = f"api{base}"
+    return f"{base}_{suffix}"

@@ -1,0 +1,280 @@
+"""Schemas to Python types: component models, enums and aliases, and type expressions for inline schemas.
+
+One `SchemaTypes` collects every named definition as it is met; names are reserved on first use,
+so a later schema with the same name is resolved by the written rule in names.unique.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator.model import names, text
+from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
+from generator.refs import resolve_pointer
+
+COMPONENT_PREFIX = "#/components/schemas/"
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
+_PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_CONSTRAINTS = {
+    "maxLength": "max_length", "minLength": "min_length", "pattern": "pattern", "maximum": "le", "minimum": "ge",
+    "multipleOf": "multiple_of", "maxItems": "max_length", "minItems": "min_length",
+}
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    expr: str
+    nullable: bool
+    json_kind: str  # "string", "json" (free-form) or "other"
+
+    def annotation(self) -> str:
+        return f"{self.expr} | None" if self.nullable and self.expr not in ("Any", "None") else self.expr
+
+
+@dataclass
+class SchemaTypes:
+    spec: dict[str, Any]
+    warnings: list[str]
+    models: dict[str, ModelClass] = field(default_factory=dict)
+    enums: dict[str, EnumClass] = field(default_factory=dict)
+    aliases: dict[str, Alias] = field(default_factory=dict)
+    component_names: dict[str, str] = field(default_factory=dict)  # component key -> class name
+    taken: set[str] = field(default_factory=set)
+    _enum_by_values: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        keys = list(((self.spec.get("components") or {}).get("schemas") or {}).keys())
+        for key, name in zip(keys, names.unique([names.pascal(k) for k in keys], "schema name", self.warnings)):
+            self.component_names[key] = name
+            self.taken.add(name)
+
+    def build_components(self) -> None:
+        for key, name in self.component_names.items():
+            schema = self.spec["components"]["schemas"][key]
+            self._define(name, schema if isinstance(schema, dict) else {})
+
+    # -- naming -------------------------------------------------------------------------------
+    def fresh(self, candidate: str) -> str:
+        chosen = names.unique([*sorted(self.taken), candidate], "class name", [])[-1]
+        if chosen != candidate:
+            self.warnings.append(f"class name {candidate!r} is taken; using {chosen!r}")
+        self.taken.add(chosen)
+        return chosen
+
+    # -- definitions ----------------------------------------------------------------------------
+    def _define(self, name: str, schema: dict[str, Any]) -> None:
+        doc = text.docstring(schema.get("description") or schema.get("title"))
+        if "enum" in schema and _enum_values(schema):
+            self.enums[name] = self._enum(name, schema, doc)
+        elif self._is_object_model(schema):
+            self.models[name] = self._model(name, schema, doc, is_input=False)
+        else:
+            self.aliases[name] = Alias(name, self.type_of(schema, name).annotation(), doc)
+
+    def _is_object_model(self, schema: dict[str, Any]) -> bool:
+        if "properties" in schema:
+            return True
+        return bool(schema.get("allOf")) and len(schema["allOf"]) > 1 or (
+            bool(schema.get("allOf")) and any(k in schema for k in ("properties", "required"))
+        )
+
+    def _enum(self, name: str, schema: dict[str, Any], doc: str) -> EnumClass:
+        values = _enum_values(schema)
+        base = "int" if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else "str"
+        candidates = [
+            names.constant(str(v), fallback="VALUE") if base == "str" else f"VALUE_{v}".replace("-", "MINUS_")
+            for v in values
+        ]
+        members = names.unique(candidates, f"enum {name} member", self.warnings)
+        literals = [text.literal(v if base == "int" else str(v)) for v in values]
+        return EnumClass(name, doc, base, tuple(EnumMember(m, lit) for m, lit in zip(members, literals)))
+
+    def inline_enum(self, context: str, schema: dict[str, Any]) -> str:
+        values = tuple(str(v) for v in _enum_values(schema))
+        key = (names.pascal(context), values)
+        if key not in self._enum_by_values:
+            name = self.fresh(names.pascal(context))
+            self.enums[name] = self._enum(name, schema, text.docstring(schema.get("description")))
+            self._enum_by_values[key] = name
+        return self._enum_by_values[key]
+
+    def properties(self, schema: dict[str, Any], context: str) -> tuple[dict[str, Any], set[str]]:
+        """Properties and required names of an object schema, allOf members merged in order."""
+        props: dict[str, Any] = {}
+        required: set[str] = set()
+        for part in [*(schema.get("allOf") or []), schema]:
+            part = self.deref(part) if part is not schema else part
+            if not isinstance(part, dict):
+                continue
+            if part is not schema and part.get("allOf"):
+                sub_props, sub_required = self.properties(part, context)
+                props.update(sub_props)
+                required |= sub_required
+            props.update(part.get("properties") or {})
+            required |= {r for r in part.get("required") or [] if isinstance(r, str)}
+        return props, required
+
+    def _model(self, name: str, schema: dict[str, Any], doc: str, *, is_input: bool) -> ModelClass:
+        props, required = self.properties(schema, name)
+        wire_names = list(props)
+        py_names = names.unique(
+            [names.snake(w, reserved=names.RUNTIME_NAMES, fallback="field") for w in wire_names],
+            f"{name} field", self.warnings,
+        )
+        fields = tuple(
+            self.field(py, wire, props[wire] if isinstance(props[wire], dict) else {}, wire in required, name)
+            for py, wire in zip(py_names, wire_names)
+        )
+        return ModelClass(name, doc, fields, is_input)
+
+    def field(self, py: str, wire: str, schema: dict[str, Any], required: bool, owner: str) -> Field:
+        target = self.deref(schema)
+        target = target if isinstance(target, dict) else {}
+        info = self.type_of(schema, owner + names.pascal(wire))
+        default = schema.get("default", target.get("default"))
+        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.expr)
+        return Field(
+            name=py,
+            wire=text.literal(wire),
+            type_expr=info.annotation(),
+            default_literal=text.literal(default) if _literal_default(default) else "None",
+            extras=tuple(extras),
+            doc=text.one_line(schema.get("description") or target.get("description")),
+            required=required,
+            read_only=bool(schema.get("readOnly") or target.get("readOnly")),
+            write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
+            json_kind=info.json_kind,
+        )
+
+    def input_model(self, name: str, source: ModelClass, *, partial: bool) -> ModelClass:
+        """A request-body model: read-only fields left out; for PATCH every field optional."""
+        if name not in self.models:
+            fields = tuple(
+                replace(f, required=False, read_only=False) if partial else f for f in source.fields if not f.read_only
+            )
+            self.models[name] = ModelClass(name, source.doc, fields, True)
+        return self.models[name]
+
+    # -- types ------------------------------------------------------------------------------------
+    def deref(self, schema: Any) -> Any:
+        hops = 0
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and hops < 32:
+            try:
+                schema = resolve_pointer(self.spec, schema["$ref"])
+            except KeyError:
+                return {}
+            hops += 1
+        return schema
+
+    def type_of(self, schema: Any, context: str) -> TypeInfo:
+        if not isinstance(schema, dict):
+            return TypeInfo("Any", False, "json")
+        nullable = bool(schema.get("nullable"))
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            key = ref[len(COMPONENT_PREFIX):] if ref.startswith(COMPONENT_PREFIX) else None
+            if key in self.component_names:
+                target = self.deref(schema)
+                inner_null = isinstance(target, dict) and (target.get("nullable") or "null" in _types(target))
+                kind = "string" if isinstance(target, dict) and _types(target) == ["string"] else "other"
+                return TypeInfo(self.component_names[key], nullable or bool(inner_null), kind)
+            return self.type_of(self.deref(schema), context)
+        types = _types(schema)
+        if "null" in types:
+            nullable, types = True, [t for t in types if t != "null"]
+        if "const" in schema:
+            return TypeInfo(f"Literal[{text.literal(schema['const'])}]", nullable, "other")
+        if "enum" in schema:
+            values = _enum_values(schema)
+            nullable = nullable or None in schema["enum"]
+            if values:
+                return TypeInfo(self.inline_enum(context, schema), nullable, "other")
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list) and schema[key]:
+                return self._union(schema[key], context, nullable)
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list) and all_of:
+            if len(all_of) == 1 and not schema.get("properties"):
+                inner = self.type_of(all_of[0], context)
+                return TypeInfo(inner.expr, nullable or inner.nullable, inner.json_kind)
+            return TypeInfo(self._inline_model(context, schema), nullable, "other")
+        if len(types) > 1:
+            return self._union([{**schema, "type": t} for t in types], context, nullable)
+        kind = types[0] if types else ("object" if "properties" in schema else None)
+        if kind == "object":
+            if schema.get("properties"):
+                return TypeInfo(self._inline_model(context, schema), nullable, "other")
+            extra = schema.get("additionalProperties")
+            value = self.type_of(extra, context + "Value").annotation() if isinstance(extra, dict) and extra else "Any"
+            return TypeInfo(f"dict[str, {value}]", nullable, "json")
+        if kind == "array":
+            items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
+            return TypeInfo(f"list[{items.annotation() if items else 'Any'}]", nullable, "other")
+        if kind == "string":
+            return TypeInfo(_STRING_FORMATS.get(str(schema.get("format")), "str"), nullable, "string")
+        if kind in _PRIMITIVES:
+            return TypeInfo(_PRIMITIVES[kind], nullable, "other")
+        return TypeInfo("Any", nullable, "json")
+
+    def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
+        exprs: list[str] = []
+        for index, member in enumerate(members):
+            info = self.type_of(member, f"{context}{index + 1}" if len(members) > 1 else context)
+            nullable = nullable or info.nullable or info.expr == "None"
+            if info.expr not in exprs and info.expr != "None":
+                exprs.append(info.expr)
+        if "Any" in exprs or not exprs:
+            return TypeInfo("Any", nullable, "json")
+        return TypeInfo(" | ".join(exprs), nullable, "other")
+
+    def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
+        name = self.fresh(names.pascal(context))
+        self.models[name] = ModelClass(name, "", (), False)  # reserve first: the schema may recurse
+        self.models[name] = self._model(name, schema, text.docstring(schema.get("description")), is_input=False)
+        return name
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [k for k in kind if isinstance(k, str)]
+    return []
+
+
+def _enum_values(schema: dict[str, Any]) -> list[Any]:
+    values = schema.get("enum")
+    if not isinstance(values, list):
+        return []
+    seen: list[Any] = []
+    for v in values:
+        if v is not None and isinstance(v, (str, int, float, bool)) and v not in seen:
+            seen.append(v)
+    return seen
+
+
+def _literal_default(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool)) and not isinstance(value, dict)
+
+
+def _constraints(schema: dict[str, Any], expr: str) -> list[str]:
+    result = []
+    for key, arg in _CONSTRAINTS.items():
+        value = schema.get(key)
+        if key == "pattern" and (expr != "str" or not isinstance(value, str)):
+            continue
+        if key in ("maxLength", "minLength") and expr != "str":
+            continue
+        if key in ("maxItems", "minItems") and not expr.startswith("list["):
+            continue
+        if key in ("maximum", "minimum", "multipleOf") and expr not in ("int", "float"):
+            continue
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            result.append(f"{arg}={text.literal(value)}")
+    for key, arg in (("exclusiveMaximum", "lt"), ("exclusiveMinimum", "gt")):
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and expr in ("int", "float"):
+            result.append(f"{arg}={text.literal(value)}")
+    return result

@@ -1,0 +1,66 @@
+"""Spec text reaches code only through these: escaped docstrings and Python literals."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+MAX_DOC = 4000
+
+
+def _escape_char(ch: str) -> str:
+    if ch == "\n" or (ch.isprintable() and ch != "\\"):
+        return ch
+    if ch == "\\":
+        return "\\\\"
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def docstring(text: object) -> str:
+    """Body of a triple-quoted docstring: no quote, backslash or control character can end it early."""
+    if not isinstance(text, str):
+        return ""
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > MAX_DOC:
+        text = text[:MAX_DOC].rstrip() + " …"
+    lines = [line.rstrip() for line in text.split("\n")]
+    escaped = "\n".join("".join(_escape_char(ch) for ch in line) for line in lines).replace('"', '\\"')
+    return escaped
+
+
+def one_line(text: object, limit: int = 200) -> str:
+    """A docstring-safe single line (summaries, README headings)."""
+    if not isinstance(text, str):
+        return ""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return docstring(flat)
+
+
+def literal(value: Any) -> str:
+    """A Python literal for a JSON-like value; repr escapes every string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'float("{value}")'
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(str(value))
+
+
+def toml_string(text: object) -> str:
+    """A TOML basic string (JSON string escaping is valid TOML)."""
+    return json.dumps(" ".join(str(text).split()) if text is not None else "", ensure_ascii=True)
+
+
+def markdown(text: object) -> str:
+    """Spec prose for a README: plain text with HTML and code fences neutralised."""
+    if not isinstance(text, str):
+        return ""
+    cleaned = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text.replace("\r\n", "\n"))
+    return cleaned.replace("<", "&lt;").replace(">", "&gt;").replace("```", "'''").strip()

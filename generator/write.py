@@ -1,0 +1,167 @@
+"""Write stage, the only one that touches disk: build the new tree aside, then swap it in.
+
+A failure or an interruption before the swap leaves the previous output exactly as it was.
+Unchanged files are hard-linked from the old tree (not rewritten); files the generator made
+before but no longer makes are dropped; files it never made (caches, egg-info) are carried over.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import difflib
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem, SpecError
+
+MANIFEST = ".generated-files"
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_DEVICE = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def check_relative(path: str) -> None:
+    parts = path.split("/")
+    if not path or path.startswith("/") or any(not _SAFE_PART.match(p) or p in (".", "..") or _DEVICE.match(p) for p in parts):
+        raise SpecError([Problem(path, "refusing to write an unsafe output path")])
+
+
+def _read_manifest(out: Path) -> set[str]:
+    manifest = out / MANIFEST
+    if manifest.is_symlink() or not manifest.is_file():
+        return set()
+    return {line for line in manifest.read_text(encoding="utf-8").splitlines() if line}
+
+
+def _guard(out: Path) -> None:
+    if out.is_symlink():
+        raise SpecError([Problem(str(out), "the output folder is a symlink; refusing to follow it")])
+    if out.exists() and not out.is_dir():
+        raise SpecError([Problem(str(out), "the output path exists and is not a folder")])
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise SpecError([Problem(str(out), f"the output folder is not empty and has no {MANIFEST}; refusing to overwrite it")])
+
+
+def _recover(out: Path) -> None:
+    """A run killed between the two renames of the fallback swap leaves the old tree aside: put it back."""
+    for stale in out.parent.glob(f".{out.name}.old-*"):
+        if not out.exists():
+            os.rename(stale, out)
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _same_file(old: Path, data: bytes) -> bool:
+    try:
+        return not old.is_symlink() and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def write_tree(out: Path, files: dict[str, str]) -> WriteReport:
+    for path in files:
+        check_relative(path)
+    out = Path(os.path.abspath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    _guard(out)
+    old_manifest = _read_manifest(out)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    written = unchanged = 0
+    try:
+        staging.mkdir()
+        for path, text in sorted(files.items()):
+            data = text.encode("utf-8")
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if _same_file(out / path, data):
+                _link_or_copy(out / path, target)
+                unchanged += 1
+            else:
+                target.write_bytes(data)
+                written += 1
+        _carry_foreign(out, staging, old_manifest | set(files) | {MANIFEST})
+        (staging / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(files)), encoding="utf-8")
+        _swap(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return WriteReport(written, unchanged, len(old_manifest - set(files)))
+
+
+def _carry_foreign(out: Path, staging: Path, ours: set[str]) -> None:
+    if not out.is_dir():
+        return
+    for root, dirs, names in os.walk(out, followlinks=False):
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            source = Path(root) / name
+            relative = source.relative_to(out).as_posix()
+            if relative in ours:
+                continue
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_symlink():
+                os.symlink(os.readlink(source), target)
+            else:
+                _link_or_copy(source, target)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging)
+        return
+    aside = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.rename(out, aside)
+    os.rename(staging, out)
+    shutil.rmtree(aside)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def drift(out: Path, files: dict[str, str]) -> list[str]:
+    """Unified diffs of every file that differs between `out` and `files`; empty when none."""
+    diffs: list[str] = []
+    expected_paths = set(files)
+    for path in sorted(expected_paths | _read_manifest(out)):
+        target = out / path
+        old = target.read_text(encoding="utf-8", errors="replace") if target.is_file() and not target.is_symlink() else None
+        new = files.get(path)
+        if old == new:
+            continue
+        diff = difflib.unified_diff(
+            (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True),
+            fromfile=f"{out.name}/{path}" + (" (missing)" if old is None else ""),
+            tofile=f"generated now/{path}" + (" (no longer generated)" if new is None else ""),
+        )
+        diffs.append("".join(diff) or f"{path}: differs\n")
+    return diffs
