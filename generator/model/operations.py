@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator.model import names, text
@@ -48,7 +49,22 @@ def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource,
                 operations=operations,
             )
         )
-    return tuple(resources)
+    return _unify_id_kinds(tuple(resources))
+
+
+def _unify_id_kinds(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+    """A collection's id kind comes from its `{id}` path parameter wherever one declares it."""
+    declared: dict[str, str] = {}
+    for resource in resources:
+        for op in resource.operations:
+            if op.behaviour.kind in ("retrieve", "update", "destroy", "destroy_forbidden", "action_read"):
+                declared.setdefault(op.behaviour.collection, op.behaviour.id_kind)
+
+    def unified(op: Operation) -> Operation:
+        kind = declared.get(op.behaviour.collection, op.behaviour.id_kind)
+        return replace(op, behaviour=replace(op.behaviour, id_kind=kind))
+
+    return tuple(replace(r, operations=tuple(unified(op) for op in r.operations)) for r in resources)
 
 
 def _fallback_tag(path: str) -> str:

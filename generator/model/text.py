@@ -46,6 +46,8 @@ def literal(value: Any) -> str:
         return f'float("{value}")'
     if isinstance(value, (str, int, float, bool)) or value is None:
         return repr(value)
+    if isinstance(value, tuple):
+        return "(" + "".join(f"{literal(v)}, " for v in value).rstrip(" ") + ")"
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, dict):

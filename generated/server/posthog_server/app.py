@@ -43,7 +43,7 @@ def dashboards_router(impl: interface.DashboardsApi) -> APIRouter:
         "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
         requests.DashboardsStreamTilesRequest,
         impl.stream_tiles,
-        scopes="('dashboard:read',)",
+        scopes=("dashboard:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -57,7 +57,7 @@ def dashboards_router(impl: interface.DashboardsApi) -> APIRouter:
         "/api/environments/{project_id}/dashboards/create_from_template_json/",
         requests.DashboardsCreateFromTemplateJsonRequest,
         impl.create_from_template_json,
-        scopes="('dashboard:write',)",
+        scopes=("dashboard:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -73,7 +73,7 @@ def dashboards_router(impl: interface.DashboardsApi) -> APIRouter:
         "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
         requests.DashboardsCreateUnlistedDashboardRequest,
         impl.create_unlisted_dashboard,
-        scopes="('dashboard:write',)",
+        scopes=("dashboard:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -94,7 +94,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         "/api/environments/{project_id}/data_color_themes/",
         requests.DataColorThemesListRequest,
         impl.list,
-        scopes="('project:read',)",
+        scopes=("project:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -108,7 +108,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         "/api/environments/{project_id}/data_color_themes/",
         requests.DataColorThemesCreateRequest,
         impl.create,
-        scopes="('project:write',)",
+        scopes=("project:write",),
         status=201,
         params=(("project_id", "project_id", "path", True),),
         body=DataColorThemeInput,
@@ -121,7 +121,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         "/api/environments/{project_id}/data_color_themes/{id}/",
         requests.DataColorThemesRetrieveRequest,
         impl.retrieve,
-        scopes="('project:read',)",
+        scopes=("project:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -134,7 +134,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         "/api/environments/{project_id}/data_color_themes/{id}/",
         requests.DataColorThemesDestroyRequest,
         impl.destroy,
-        scopes="('project:write',)",
+        scopes=("project:write",),
         status=204,
         params=(
             ("project_id", "project_id", "path", True),
@@ -147,7 +147,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         "/api/environments/{project_id}/data_color_themes/{id}/",
         requests.DataColorThemesUpdateRequest,
         impl.update,
-        scopes="('project:write',)",
+        scopes=("project:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -168,7 +168,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         "/api/environments/{project_id}/dataset_items/",
         requests.DatasetItemsListRequest,
         impl.list,
-        scopes="('dataset:read',)",
+        scopes=("dataset:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -183,7 +183,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         "/api/environments/{project_id}/dataset_items/",
         requests.DatasetItemsCreateRequest,
         impl.create,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=201,
         params=(("project_id", "project_id", "path", True),),
         body=DatasetItemInput,
@@ -196,7 +196,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         "/api/environments/{project_id}/dataset_items/{id}/",
         requests.DatasetItemsRetrieveRequest,
         impl.retrieve,
-        scopes="('dataset:read',)",
+        scopes=("dataset:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -209,7 +209,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         "/api/environments/{project_id}/dataset_items/{id}/",
         requests.DatasetItemsDestroyRequest,
         impl.destroy,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -222,7 +222,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         "/api/environments/{project_id}/dataset_items/{id}/",
         requests.DatasetItemsUpdateRequest,
         impl.update,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -243,7 +243,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         "/api/environments/{project_id}/datasets/",
         requests.EnvironmentDatasetsListRequest,
         impl.list,
-        scopes="('dataset:read',)",
+        scopes=("dataset:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -260,7 +260,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         "/api/environments/{project_id}/datasets/",
         requests.EnvironmentDatasetsCreateRequest,
         impl.create,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=201,
         params=(("project_id", "project_id", "path", True),),
         body=DatasetInput,
@@ -273,7 +273,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         "/api/environments/{project_id}/datasets/{id}/",
         requests.EnvironmentDatasetsRetrieveRequest,
         impl.retrieve,
-        scopes="('dataset:read',)",
+        scopes=("dataset:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -286,7 +286,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         "/api/environments/{project_id}/datasets/{id}/",
         requests.EnvironmentDatasetsDestroyRequest,
         impl.destroy,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -299,7 +299,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         "/api/environments/{project_id}/datasets/{id}/",
         requests.EnvironmentDatasetsUpdateRequest,
         impl.update,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -320,7 +320,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         "/api/projects/{project_id}/datasets/",
         requests.DatasetsListRequest,
         impl.list,
-        scopes="('dataset:read',)",
+        scopes=("dataset:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -337,7 +337,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         "/api/projects/{project_id}/datasets/",
         requests.DatasetsCreateRequest,
         impl.create,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=201,
         params=(("project_id", "project_id", "path", True),),
         body=DatasetInput,
@@ -350,7 +350,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         "/api/projects/{project_id}/datasets/{id}/",
         requests.DatasetsRetrieveRequest,
         impl.retrieve,
-        scopes="('dataset:read',)",
+        scopes=("dataset:read",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -363,7 +363,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         "/api/projects/{project_id}/datasets/{id}/",
         requests.DatasetsDestroyRequest,
         impl.destroy,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),
@@ -376,7 +376,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         "/api/projects/{project_id}/datasets/{id}/",
         requests.DatasetsUpdateRequest,
         impl.update,
-        scopes="('dataset:write',)",
+        scopes=("dataset:write",),
         status=200,
         params=(
             ("project_id", "project_id", "path", True),

@@ -36,17 +36,17 @@ class MemoryDashboardsApi(interface.DashboardsApi):
         self._store = store
 
     async def stream_tiles(self, request: requests.DashboardsStreamTilesRequest, ctx: _rt.Context) -> _rt.Reply:
-        return self._store.action_read(ctx, "dashboards", id_kind="int", unique_by="()")
+        return self._store.action_read(ctx, "dashboards", id_kind="int", unique_by=())
 
     async def create_from_template_json(
         self, request: requests.DashboardsCreateFromTemplateJsonRequest, ctx: _rt.Context
     ) -> _rt.Reply:
-        return self._store.action_create(ctx, "dashboards", id_kind="str", unique_by="()")
+        return self._store.action_create(ctx, "dashboards", id_kind="int", unique_by=())
 
     async def create_unlisted_dashboard(
         self, request: requests.DashboardsCreateUnlistedDashboardRequest, ctx: _rt.Context
     ) -> _rt.Reply:
-        return self._store.action_create(ctx, "dashboards", id_kind="str", unique_by="('tags',)")
+        return self._store.action_create(ctx, "dashboards", id_kind="int", unique_by=("tags",))
 
 
 class MemoryDataColorThemesApi(interface.DataColorThemesApi):
@@ -65,7 +65,7 @@ class MemoryDataColorThemesApi(interface.DataColorThemesApi):
         return self._store.retrieve(ctx, "data_color_themes", DataColorTheme, id_kind="int")
 
     async def destroy(self, request: requests.DataColorThemesDestroyRequest, ctx: _rt.Context) -> None:
-        return self._store.destroy(ctx, "data_color_themes", id_kind="int", unique_by="()")
+        return self._store.destroy(ctx, "data_color_themes", id_kind="int", unique_by=())
 
     async def update(self, request: requests.DataColorThemesUpdateRequest, ctx: _rt.Context) -> DataColorTheme:
         return self._store.update(ctx, "data_color_themes", DataColorTheme, id_kind="int")
