@@ -25,10 +25,17 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 
 
-def validate(doc: Document, *, policy: bool) -> None:
-    """Raise SpecError with every problem found; return quietly when the document is fine."""
+def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) -> None:
+    """Raise SpecError with every problem found; return quietly when the document is fine.
+
+    With a `warnings` list, OpenAPI schema problems are recorded there instead of raised (`--lenient`):
+    real third-party documents often break the letter of the schema in ways a generator can live with.
+    """
     version = _version(doc)
     problems = list(_schema_problems(doc, version))
+    if problems and warnings is not None:
+        warnings.extend(str(p).replace(": error: ", ": warning: ", 1) for p in problems)
+        problems = []
     if not problems:
         problems += list(_correctness_problems(doc))
         if policy:

@@ -28,6 +28,8 @@ RUNTIME_NAMES = frozenset(
         "dict", "json", "copy", "parse_obj", "parse_raw", "parse_file", "schema", "schema_json", "construct",
         "validate", "update_forward_refs", "from_orm", "fields", "fields_set",
         "raw", "http", "client", "request", "response", "options", "timeout", "body",
+        # Type names the annotations use: a field called `date` would shadow `date` for the fields after it.
+        "str", "int", "float", "bool", "bytes", "list", "dict", "date", "datetime", "time", "uuid",
     }
 )
 # Class names that would shadow what generated modules import.

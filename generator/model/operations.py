@@ -17,6 +17,8 @@ _PARAM = re.compile(r"^\{[^{}]*\}$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Names a client method signature may not use for a parameter.
 _PARAM_RESERVED = names.KEYWORDS | {"self", "_rt", "result", "cast", "body"}
+# `list` stays a valid method name (client.datasets.list): annotations spell it List.
+_METHOD_RESERVED = (names.RUNTIME_NAMES - {"list", "dict"}) | {"close"}
 _CLASSES = {"int", "str", "float", "bool", "bytes"}
 
 
@@ -73,13 +75,13 @@ def _fallback_tag(path: str) -> str:
 
 
 def _operations(spec: dict[str, Any], types: SchemaTypes, tag: str, entries: list[Any]) -> tuple[Operation, ...]:
-    prefix = names.snake(tag) + "_"
+    prefix = names.snake(tag).rstrip("_") + "_"
     candidates = []
     for path, method, _item, op in entries:
         raw = op.get("operationId") or f"{method}_{path}"
         name = names.snake(str(raw), fallback="call")
         name = name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
-        candidates.append(names.snake(name, reserved=names.RUNTIME_NAMES | {"close", "with_raw_response"}))
+        candidates.append(names.snake(name, reserved=_METHOD_RESERVED))
     method_names = names.unique(candidates, f"{tag} method", types.warnings)
     taken = set(method_names)
     operations = []
@@ -200,7 +202,7 @@ def _params(spec: dict[str, Any], types: SchemaTypes, item: dict[str, Any], op: 
                 explode=bool(style_explode),
                 default="" if required else "UNSET",
                 doc=text.one_line(param.get("description")),
-                value_expr=f"_rt.csv({py})" if not style_explode and info.expr.startswith("list[") else py,
+                value_expr=f"_rt.csv({py})" if not style_explode and info.expr.startswith("List[") else py,
             )
         )
     return tuple(result)

@@ -14,6 +14,8 @@ from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.refs import resolve_pointer
 
 COMPONENT_PREFIX = "#/components/schemas/"
+# Generic types are spelled List/Dict: a client method may be called `list`, which would shadow the builtin
+# in the annotations of the methods after it.
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _CONSTRAINTS = {
@@ -181,6 +183,8 @@ class SchemaTypes:
                 return TypeInfo(self.component_names[key], nullable or bool(inner_null), kind)
             return self.type_of(self.deref(schema), context)
         types = _types(schema)
+        if types == ["null"]:
+            return TypeInfo("None", True, "other")
         if "null" in types:
             nullable, types = True, [t for t in types if t != "null"]
         if "const" in schema:
@@ -207,10 +211,10 @@ class SchemaTypes:
                 return TypeInfo(self._inline_model(context, schema), nullable, "other")
             extra = schema.get("additionalProperties")
             value = self.type_of(extra, context + "Value").annotation() if isinstance(extra, dict) and extra else "Any"
-            return TypeInfo(f"dict[str, {value}]", nullable, "json")
+            return TypeInfo(f"Dict[str, {value}]", nullable, "json")
         if kind == "array":
             items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
-            return TypeInfo(f"list[{items.annotation() if items else 'Any'}]", nullable, "other")
+            return TypeInfo(f"List[{items.annotation() if items else 'Any'}]", nullable, "other")
         if kind == "string":
             return TypeInfo(_STRING_FORMATS.get(str(schema.get("format")), "str"), nullable, "string")
         if kind in _PRIMITIVES:
@@ -267,10 +271,12 @@ def _constraints(schema: dict[str, Any], expr: str) -> list[str]:
             continue
         if key in ("maxLength", "minLength") and expr != "str":
             continue
-        if key in ("maxItems", "minItems") and not expr.startswith("list["):
+        if key in ("maxItems", "minItems") and not expr.startswith("List["):
             continue
         if key in ("maximum", "minimum", "multipleOf") and expr not in ("int", "float"):
             continue
+        if key in ("maximum", "minimum") and schema.get(f"exclusive{key.title()}") is True:
+            arg = "lt" if key == "maximum" else "gt"  # OpenAPI 3.0: a boolean makes the bound exclusive
         if isinstance(value, (int, float, str)) and not isinstance(value, bool):
             result.append(f"{arg}={text.literal(value)}")
     for key, arg in (("exclusiveMaximum", "lt"), ("exclusiveMinimum", "gt")):

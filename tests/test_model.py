@@ -1,0 +1,91 @@
+"""The model step: a pure function from a document to the intermediate model, every fact decided."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from generator.load import load_document
+from generator.model.build import build_api
+from generator.model.ir import Api, Operation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _posthog() -> Api:
+    return build_api(load_document(str(ROOT / "spec" / "posthog.yaml")).data, "posthog.yaml")
+
+
+def _op(api: Api, attr: str, method: str) -> Operation:
+    resource = next(r for r in api.resources if r.attr == attr)
+    return next(o for o in resource.operations if o.method_name == method)
+
+
+def test_resources_and_method_names_come_from_tags_and_operation_ids() -> None:
+    api = _posthog()
+    assert [r.attr for r in api.resources] == ["dashboards", "data_color_themes", "dataset_items", "environment_datasets", "datasets"]
+    assert [o.method_name for o in api.resources[-1].operations] == ["list", "create", "retrieve", "destroy", "update"]
+    assert sum(len(r.operations) for r in api.resources) == 23
+    assert api.client_class == "PostHogClient" and api.client_package == "posthog_client"
+    assert api.api_key_env == "'POSTHOG_PERSONAL_API_KEY'" and api.default_host == "'https://us.posthog.com'"
+
+
+def test_request_models_leave_out_read_only_fields_and_patch_is_partial() -> None:
+    api = _posthog()
+    models = {m.name: m for m in api.models}
+    assert {f.name for f in models["Dataset"].fields} >= {"id", "created_at", "created_by", "team"}
+    assert [f.name for f in models["DatasetInput"].fields] == ["name", "description", "metadata", "deleted"]
+    assert [f.required for f in models["DatasetInput"].fields] == [True, False, False, False]
+    assert not any(f.required for f in models["DatasetPatch"].fields)
+    assert _op(api, "datasets", "create").body.type_expr == "DatasetInput"  # type: ignore[union-attr]
+    assert _op(api, "datasets", "update").body.partial  # type: ignore[union-attr]
+
+
+def test_parameters_scopes_pagination_and_behaviour() -> None:
+    api = _posthog()
+    listing = _op(api, "datasets", "list")
+    params = {p.name: p for p in listing.params}
+    assert params["id_in"].wire == "'id__in'" and params["id_in"].value_expr == "_rt.csv(id_in)"
+    assert params["order_by"].type_expr == "List[OrderByItem]"
+    assert params["limit"].type_expr == "int" and not params["limit"].required
+    assert listing.scopes == "('dataset:read',)"
+    assert listing.pagination is not None and listing.pagination.item_type == "Dataset"
+    assert listing.behaviour.kind == "list" and listing.behaviour.id_kind == "uuid"
+    destroy = _op(api, "datasets", "destroy")
+    assert destroy.behaviour.memory_call == "forbid" and "deleted" in destroy.not_allowed_detail
+    unlisted = _op(api, "dashboards", "create_unlisted_dashboard")
+    assert unlisted.result_kind == "raw" and unlisted.behaviour.unique_by == "('tags',)" and 409 in unlisted.error_statuses
+    assert _op(api, "dashboards", "stream_tiles").streamable
+
+
+def _spec(schemas: dict[str, Any], paths: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths or {}, "components": {"schemas": schemas}}
+
+
+def test_unions_recursion_and_inline_names() -> None:
+    api = build_api(
+        _spec(
+            {
+                "Node": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                                                         "meta": {"type": "object", "properties": {"x": {"type": "integer"}}}}},
+                "Either": {"oneOf": [{"$ref": "#/components/schemas/Node"}, {"type": "string"}, {"type": "null"}]},
+            }
+        ),
+        "t.yaml",
+    )
+    models = {m.name: m for m in api.models}
+    assert models["Node"].fields[0].type_expr == "List[Node]"
+    assert models["Node"].fields[1].type_expr == "NodeMeta" and "NodeMeta" in models
+    assert api.aliases[0].type_expr == "Node | str | None"
+
+
+def test_spec_text_reaches_the_model_only_escaped() -> None:
+    api = build_api(
+        _spec({"M": {"type": "object", "description": 'end """ here \\ and \r\n', "properties": {"a b": {"type": "string", "default": "x'\""}}}}),
+        "t.yaml",
+    )
+    model = api.models[0]
+    assert '"""' not in model.doc and "\r" not in model.doc
+    field = model.fields[0]
+    assert field.name == "a_b" and field.wire == "'a b'"
+    assert eval(field.default_literal) == "x'\""  # noqa: S307 - a repr round trip

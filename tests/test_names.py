@@ -1,0 +1,72 @@
+"""The naming rules: every output name is a valid, non-reserved identifier, decided by written rules."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.model import names
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("created_at", "created_at"),
+        ("createdAt", "created_at"),
+        ("HTTPServer", "http_server"),
+        ("_create_in_folder", "create_in_folder"),
+        ("id__in", "id_in"),
+        ("class", "class_"),
+        ("match", "match_"),
+        ("self", "self_"),
+        ("StartTime<", "start_time_lt"),
+        ("StartTime>=", "start_time_gte"),
+        ("1st", "value_1st"),
+        ("ünïcödé", "unicode"),
+        ("", "value"),
+        ("@@@", "value"),
+    ],
+)
+def test_snake(raw: str, expected: str) -> None:
+    assert names.snake(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("dataset_items", "DatasetItems"), ("PostHog", "PostHog"), ("200", "Model200"), ("list", "List"), ("Any", "Any_")],
+)
+def test_pascal(raw: str, expected: str) -> None:
+    assert names.pascal(raw) == expected
+
+
+def test_reserved_runtime_names_get_an_underscore() -> None:
+    assert names.snake("model_config", reserved=names.RUNTIME_NAMES) == "model_config_"
+    assert names.snake("date", reserved=names.RUNTIME_NAMES) == "date_"
+
+
+def test_enum_member_names() -> None:
+    assert [names.constant(v) for v in ("json", "-created_at", "in-progress", "3rd")] == [
+        "JSON", "MINUS_CREATED_AT", "IN_PROGRESS", "VALUE_3RD"
+    ]
+
+
+def test_collisions_get_numbered_in_spec_order_with_a_warning() -> None:
+    warnings: list[str] = []
+    assert names.unique(["a", "b", "a", "a"], "field", warnings) == ["a", "b", "a_2", "a_3"]
+    assert warnings == ["field: 'a' is taken; using 'a_2'", "field: 'a' is taken; using 'a_3'"]
+
+
+def test_package_names() -> None:
+    assert names.package("PostHog", "client") == "posthog_client"
+    assert names.package("odd names: 2nd edition", "server") == "oddnames2ndedition_server"
+    assert names.package("42", "client") == "api42_client"
+
+
+@given(st.text())
+def test_any_string_becomes_a_safe_identifier(raw: str) -> None:
+    for name in (names.snake(raw, reserved=names.RUNTIME_NAMES), names.pascal(raw), names.constant(raw)):
+        assert name.isidentifier() and name.isascii()
+        assert not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
