@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True)
     check_spec = commands.add_parser("validate", help="validate a spec: OpenAPI schema plus our own rules")
-    check_spec.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
+    check_spec.add_argument("specs", nargs="*", metavar="SPEC", help=f"documents to validate (default {DEFAULT_SPEC})")
     check_spec.add_argument("--lenient", action="store_true", help="skip the policy rules (tags, scopes, examples)")
     for name, text in (("generate", "write the client and server into --out"), ("check", "fail with a diff if --out is stale")):
         command = commands.add_parser(name, help=text)
@@ -45,8 +45,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
-        load_valid(args.spec, policy=not args.lenient)
-        print(f"{args.spec}: valid")
+        problems = []
+        for spec in args.specs or [DEFAULT_SPEC]:
+            try:
+                load_valid(spec, policy=not args.lenient)
+                print(f"{spec}: valid")
+            except SpecError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise SpecError(problems)
         return 0
     api, files = generate_files(args.spec, lenient=args.lenient)
     for warning in api.warnings:
