@@ -8,6 +8,7 @@ absurd nesting are refused instead of expanded.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,26 +59,38 @@ class Document:
 def load_document(path: str) -> Document:
     display = os.path.relpath(path) if not os.path.isabs(path) else path
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise SpecError([Problem(display, f"document is {size} bytes; the limit is {MAX_BYTES}")])
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise SpecError([Problem(display, "is a folder, not a spec file")])
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO, a device or a socket could block or never end: read only regular files.
+            raise SpecError([Problem(display, "not a regular file; refusing to read it")])
+        if info.st_size > MAX_BYTES:
+            raise SpecError([Problem(display, f"document is {info.st_size} bytes; the limit is {MAX_BYTES}")])
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SpecError([Problem(display, f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise SpecError([Problem(display, f"document is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}")])
     return parse_document(raw, display)
 
 
 def parse_document(raw: bytes, display: str) -> Document:
+    if len(raw) > MAX_BYTES:
+        raise SpecError([Problem(display, f"document is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}")])
     if not raw.strip():
         raise SpecError([Problem(display, "empty document", "", 1, 1)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError([Problem(display, f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecError([Problem(display, f"not UTF-8 text: {exc.reason} at byte {exc.start}", "", line, column)]) from None
     loader = _Loader(text)
+    builder = _Builder(display, loader)
     try:
-        node = loader.get_single_node()
+        found, data = builder.run()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -87,10 +100,8 @@ def parse_document(raw: bytes, display: str) -> Document:
         raise SpecError([Problem(display, f"YAML/JSON syntax error: {exc}")]) from None
     finally:
         loader.dispose()
-    if node is None:
+    if not found:
         raise SpecError([Problem(display, "empty document", "", 1, 1)])
-    builder = _Builder(display, loader)
-    data = builder.build(node, "", 0)
     if builder.problems:
         raise SpecError(builder.problems)
     if not isinstance(data, dict):
@@ -98,8 +109,36 @@ def parse_document(raw: bytes, display: str) -> Document:
     return Document(display, data, builder.positions)
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
+_SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
+_NO_KEY = object()
+_SKIP = object()
+
+
+class _Frame:
+    """A mapping or sequence being built, with its expanded size and height so far."""
+
+    __slots__ = ("value", "pointer", "anchor", "count", "height", "key", "mark")
+
+    def __init__(self, value: Any, pointer: str, anchor: str | None, mark: Any) -> None:
+        self.value = value
+        self.pointer = pointer
+        self.anchor = anchor
+        self.count = 1
+        self.height = 1
+        self.key: Any = _NO_KEY
+        self.mark = mark
+
+
 class _Builder:
-    """Turns composed YAML nodes into plain data, counting nodes and depth as it goes."""
+    """Builds plain data straight from parser events, with no recursion.
+
+    PyYAML's (C) composer recurses once per nesting level and crashes the interpreter on deep
+    input; here the parser's events drive an explicit stack, so nesting is refused at MAX_DEPTH.
+    An alias is not copied: it reuses the anchored value, whose expanded size and height are known,
+    so an alias bomb is refused by arithmetic before anything is expanded.
+    """
 
     def __init__(self, display: str, loader: Any) -> None:
         self.display = display
@@ -107,49 +146,151 @@ class _Builder:
         self.positions: dict[str, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.visited = 0
+        # anchor -> (value, expanded node count, height); None while the anchored node is open.
+        self.anchors: dict[str, tuple[Any, int, int] | None] = {}
 
-    def fail(self, message: str, pointer: str, node: yaml.Node) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.display, message, pointer, mark.line + 1, mark.column + 1))
+    def fail(self, message: str, pointer: str, mark: Any) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        self.problems.append(Problem(self.display, message, pointer, line, column))
 
-    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        self.visited += 1
+    def fatal(self, message: str, pointer: str, mark: Any) -> None:
+        self.fail(message, pointer, mark)
+        raise SpecError(self.problems)
+
+    def run(self) -> tuple[bool, Any]:
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            loader.get_event()
+            return False, None
+        loader.get_event()  # DocumentStart
+        data = self._document()
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise yaml.MarkedYAMLError(
+                "expected a single document in the stream", None, "but found another document", event.start_mark
+            )
+        loader.get_event()
+        return True, data
+
+    def _child_pointer(self, stack: list[_Frame], mark: Any) -> str:
+        if not stack:
+            return ""
+        top = stack[-1]
+        if isinstance(top.value, list):
+            pointer = pointer_join(top.pointer, len(top.value))
+            self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+            return pointer
+        if top.key is _NO_KEY or top.key is _SKIP:
+            return top.pointer  # a key (or a value being dropped): located at its mapping
+        return pointer_join(top.pointer, top.key)
+
+    def _document(self) -> Any:
+        loader = self.loader
+        stack: list[_Frame] = []
+        result: Any = None
+        while True:
+            event = loader.get_event()
+            mark = event.start_mark
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                pointer = self._child_pointer(stack, mark)
+                self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+                self._count(1, pointer, mark)
+                if len(stack) >= MAX_DEPTH:
+                    self.fatal(f"nesting deeper than {MAX_DEPTH} levels", pointer, mark)
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
+                    self.fail(f"unsupported YAML tag {event.tag!r}", pointer, mark)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = None
+                stack.append(_Frame({} if is_map else [], pointer, event.anchor, mark))
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (frame.value, frame.count, frame.height)
+                done: tuple[Any, int, int] = (frame.value, frame.count, frame.height)
+            elif isinstance(event, yaml.AliasEvent):
+                pointer = self._child_pointer(stack, mark)
+                self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+                if event.anchor not in self.anchors:
+                    self.fatal(f"undefined alias *{event.anchor}", pointer, mark)
+                anchored = self.anchors[event.anchor]
+                if anchored is None:
+                    self.fatal(f"alias *{event.anchor} refers to a node that contains it (a recursive alias)", pointer, mark)
+                assert anchored is not None
+                self._count(anchored[1], pointer, mark)
+                if len(stack) + anchored[2] > MAX_DEPTH:
+                    self.fatal(f"nesting deeper than {MAX_DEPTH} levels (through alias *{event.anchor})", pointer, mark)
+                done = anchored
+            elif isinstance(event, yaml.ScalarEvent):
+                pointer = self._child_pointer(stack, mark)
+                self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+                self._count(1, pointer, mark)
+                value = self._scalar(event, pointer, stack)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1, 0)
+                done = (value, 1, 0)
+            else:  # pragma: no cover - the parser emits nothing else inside a document
+                raise yaml.MarkedYAMLError("unexpected YAML event", None, type(event).__name__, mark)
+            if not stack:
+                return done[0]
+            self._attach(stack[-1], done, mark)
+
+    def _count(self, nodes: int, pointer: str, mark: Any) -> None:
+        self.visited += nodes
         if self.visited > MAX_NODES:
-            self.fail(f"document expands to more than {MAX_NODES} nodes (alias bomb?)", pointer, node)
-            raise SpecError(self.problems)
-        if depth > MAX_DEPTH:
-            self.fail(f"nesting deeper than {MAX_DEPTH} levels", pointer, node)
-            raise SpecError(self.problems)
-        self.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, pointer_join(pointer, i), depth + 1) for i, item in enumerate(node.value)]
+            self.fatal(f"document expands to more than {MAX_NODES} nodes (alias bomb?)", pointer, mark)
+
+    def _attach(self, parent: _Frame, done: tuple[Any, int, int], mark: Any) -> None:
+        value, count, height = done
+        parent.count += count
+        parent.height = max(parent.height, height + 1)
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+            return
+        if parent.key is _NO_KEY:
+            parent.key = self._key(parent, value, mark)
+            return
+        if parent.key is not _SKIP:
+            parent.value[parent.key] = value
+        parent.key = _NO_KEY
+
+    def _key(self, parent: _Frame, key: Any, mark: Any) -> Any:
+        if key is _MERGE:
+            self.fail("YAML merge keys (<<) are not supported", parent.pointer, mark)
+            return _SKIP
+        if isinstance(key, bool) or not isinstance(key, (str, int)):
+            shown = repr(key) if isinstance(key, _SCALARS) else f"of type {type(key).__name__}"
+            self.fail(f"mapping key {shown} is not a string", parent.pointer, mark)
+            return _SKIP
+        key = str(key)
+        child = pointer_join(parent.pointer, key)
+        if key in parent.value:
+            self.fail(f"duplicate key {key!r}", child, mark)
+            return _SKIP
+        self.positions[child] = (mark.line + 1, mark.column + 1)
+        return key
+
+    def _scalar(self, event: Any, pointer: str, stack: list[_Frame]) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag == "tag:yaml.org,2002:merge" and stack and isinstance(stack[-1].value, dict) and stack[-1].key is _NO_KEY:
+            return _MERGE
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            self.fail(f"unsupported YAML value: {getattr(exc, 'problem', exc)}", pointer, node)
+            self.fail(f"unsupported YAML value: {getattr(exc, 'problem', None) or exc}", pointer, event.start_mark)
             return None
         if not isinstance(value, _SCALARS):
-            self.fail(f"unsupported YAML value of type {type(value).__name__}", pointer, node)
+            self.fail(f"unsupported YAML value of type {type(value).__name__}", pointer, event.start_mark)
             return None
         return value
 
-    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail("YAML merge keys (<<) are not supported", pointer, key_node)
-                continue
-            key = self.build(key_node, pointer, depth + 1)
-            if isinstance(key, bool) or not isinstance(key, (str, int)):
-                self.fail(f"mapping key {key!r} is not a string", pointer, key_node)
-                continue
-            key = str(key)
-            child = pointer_join(pointer, key)
-            if key in result:
-                self.fail(f"duplicate key {key!r}", child, key_node)
-                continue
-            self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, child, depth + 1)
-        return result
+
+_MERGE = object()

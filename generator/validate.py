@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -23,6 +24,7 @@ from generator.refs import resolve_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
+_LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
 
 
 def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) -> None:
@@ -55,15 +57,21 @@ def _version(doc: Document) -> str:
 
 def _schema_problems(doc: Document, version: str) -> Iterator[Problem]:
     validator_class = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    # Schema errors come first, then the validator's semantic walk, which may crash on a document
+    # the schema already refused: keep what was found before a crash, and report the crash only alone.
+    errors: list[ValidationError] = []
     try:
-        errors = list(validator_class(doc.data).iter_errors())
+        for error in validator_class(doc.data).iter_errors():
+            errors.append(error)
     except RecursionError:
-        yield doc.problem("the document is too deeply nested or recursive to validate", "")
-        return
+        if not errors:
+            yield doc.problem("the document is too deeply nested or recursive to validate", "")
     except Exception as exc:  # the validator's own failures must not become tracebacks
-        yield doc.problem(f"the OpenAPI validator failed: {type(exc).__name__}: {exc}", "")
-        return
+        if not errors:
+            yield doc.problem(f"the OpenAPI validator failed: {type(exc).__name__}: {exc}", "")
     for error in errors:
+        if isinstance(error, _LOCATED_BY_US):
+            continue  # reported by _correctness_problems, with a location the validator does not give
         yield _from_validation_error(doc, error, "")
 
 

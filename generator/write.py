@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import difflib
+import glob
 import os
 import re
 import shutil
@@ -35,11 +36,31 @@ def check_relative(path: str) -> None:
         raise SpecError([Problem(path, "refusing to write an unsafe output path")])
 
 
+def _is_safe(path: str) -> bool:
+    try:
+        check_relative(path)
+    except SpecError:
+        return False
+    return True
+
+
 def _read_manifest(out: Path) -> set[str]:
+    """The paths a previous run wrote; lines that are not safe relative paths are ignored, never followed."""
     manifest = out / MANIFEST
     if manifest.is_symlink() or not manifest.is_file():
         return set()
-    return {line for line in manifest.read_text(encoding="utf-8").splitlines() if line}
+    text = manifest.read_text(encoding="utf-8", errors="replace")
+    return {line for line in text.splitlines() if line and _is_safe(line)}
+
+
+def _no_link_on_the_way(out: Path, path: str) -> bool:
+    """True when no component of `out/path` below `out` is a symlink: such a path is never read or linked."""
+    current = out
+    for part in path.split("/"):
+        current = current / part
+        if current.is_symlink():
+            return False
+    return True
 
 
 def _guard(out: Path) -> None:
@@ -51,20 +72,46 @@ def _guard(out: Path) -> None:
         raise SpecError([Problem(str(out), f"the output folder is not empty and has no {MANIFEST}; refusing to overwrite it")])
 
 
+def _owner_alive(stale: Path) -> bool:
+    """Whether the run that made `stale` (named ...-PID) is still going: its folders are not ours to touch."""
+    pid = stale.name.rsplit("-", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _recover(out: Path) -> None:
-    """A run killed between the two renames of the fallback swap leaves the old tree aside: put it back."""
-    for stale in out.parent.glob(f".{out.name}.old-*"):
-        if not out.exists():
+    """A run killed between the two renames of the fallback swap leaves the old tree aside: put it back.
+
+    Folders a killed run left (its staging tree, or the old tree after an exchange) are removed; those
+    of a run still going are left alone.
+    """
+    name = glob.escape(out.name)
+    for stale in sorted(out.parent.glob(f".{name}.old-*")):
+        if stale.is_symlink() or _owner_alive(stale):
+            continue
+        if not os.path.lexists(out):
             os.rename(stale, out)
         else:
             shutil.rmtree(stale, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+    for stale in out.parent.glob(f".{name}.tmp-*"):
+        if stale.is_symlink() or _owner_alive(stale):
+            continue
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _same_file(old: Path, data: bytes) -> bool:
+def _same_file(out: Path, path: str, data: bytes) -> bool:
+    old = out / path
     try:
-        return not old.is_symlink() and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
+        return (
+            _no_link_on_the_way(out, path) and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
+        )
     except OSError:
         return False
 
@@ -92,7 +139,7 @@ def write_tree(out: Path, files: dict[str, str]) -> WriteReport:
             data = text.encode("utf-8")
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if _same_file(out / path, data):
+            if _same_file(out, path, data):
                 _link_or_copy(out / path, target)
                 unchanged += 1
             else:
@@ -117,6 +164,8 @@ def _carry_foreign(out: Path, staging: Path, ours: set[str]) -> None:
             if relative in ours:
                 continue
             target = staging / relative
+            if os.path.lexists(target) or not _no_link_on_the_way(staging, relative):
+                continue  # the new tree has its own file or folder there: the old entry is not carried
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.is_symlink():
                 os.symlink(os.readlink(source), target)
@@ -133,7 +182,11 @@ def _swap(staging: Path, out: Path) -> None:
         return
     aside = out.parent / f".{out.name}.old-{os.getpid()}"
     os.rename(out, aside)
-    os.rename(staging, out)
+    try:
+        os.rename(staging, out)
+    except BaseException:  # an error or Ctrl-C between the renames: put the old tree back first
+        os.rename(aside, out)
+        raise
     shutil.rmtree(aside)
 
 
@@ -154,7 +207,8 @@ def drift(out: Path, files: dict[str, str]) -> list[str]:
     expected_paths = set(files)
     for path in sorted(expected_paths | _read_manifest(out)):
         target = out / path
-        old = target.read_text(encoding="utf-8", errors="replace") if target.is_file() and not target.is_symlink() else None
+        readable = _no_link_on_the_way(out, path) and target.is_file()
+        old = target.read_text(encoding="utf-8", errors="replace") if readable else None
         new = files.get(path)
         if old == new:
             continue

@@ -29,7 +29,7 @@ RUNTIME_NAMES = frozenset(
         "validate", "update_forward_refs", "from_orm", "fields", "fields_set",
         "raw", "http", "client", "request", "response", "options", "timeout", "body",
         # Type names the annotations use: a field called `date` would shadow `date` for the fields after it.
-        "str", "int", "float", "bool", "bytes", "list", "dict", "date", "datetime", "time", "uuid",
+        "str", "int", "float", "bool", "bytes", "list", "dict", "date", "datetime",
     }
 )
 # Class names that would shadow what generated modules import.

@@ -142,7 +142,7 @@ class SchemaTypes:
             type_expr=info.annotation(),
             default_literal=text.literal(default) if _literal_default(default) else "None",
             extras=tuple(extras),
-            doc=text.one_line(schema.get("description") or target.get("description")),
+            doc=text.one_line(schema.get("description") or ("" if "$ref" in schema else target.get("description"))),
             required=required,
             read_only=bool(schema.get("readOnly") or target.get("readOnly")),
             write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),

@@ -62,7 +62,7 @@ class UserBasic(_rt.ApiModel):
     """Basic public information about a PostHog user."""
 
     id: int
-    uuid_: UUID = Field(alias="uuid")
+    uuid: UUID
     distinct_id: str | None = Field(max_length=200)
     first_name: str = Field(max_length=150)
     last_name: str = Field(max_length=150)
@@ -82,7 +82,6 @@ class DataColorTheme(_rt.ApiModel):
     is_global: str
     created_at: datetime
     created_by: UserBasic
-    """Basic public information about a PostHog user."""
 
 
 class DatasetItem(_rt.ApiModel):
@@ -104,7 +103,6 @@ class DatasetItem(_rt.ApiModel):
     created_at: datetime
     updated_at: datetime
     created_by: UserBasic
-    """Basic public information about a PostHog user."""
     team: int
 
 
@@ -120,7 +118,6 @@ class Dataset(_rt.ApiModel):
     updated_at: datetime
     deleted: bool | None = None
     created_by: UserBasic
-    """Basic public information about a PostHog user."""
     team: int
 
 
@@ -137,7 +134,6 @@ class Dashboard(_rt.ApiModel):
     data_color_theme_id: int | None = None
     tags: List[str] | None = None
     restriction_level: RestrictionLevelEnum | None = None
-    """Dashboard edit restriction level: `21` = everyone in the project can edit; `37` = only those invited to this dashboard can edit."""
     last_refresh: datetime | None = None
     use_template: str | None = None
     use_dashboard: int | None = None

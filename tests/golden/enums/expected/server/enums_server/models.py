@@ -41,6 +41,5 @@ class Sort(str, Enum):
 class Ticket(_rt.ApiModel):
     id: int
     status: Status
-    """Where a ticket stands."""
     priority: Priority | None = None
     channel: TicketChannel | None = None
