@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import json
 import os
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -36,6 +38,7 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 MAX_RETRY_AFTER = 60.0
+_SAFE_SEGMENT = re.compile(r"[\w.~@:-]*", re.ASCII).fullmatch
 
 
 class Unset:
@@ -274,7 +277,15 @@ def _parse(result: Any, content: bytes) -> Any:
         is_model = isinstance(result, type) and issubclass(result, pydantic.BaseModel)
         parser = result.model_validate_json if is_model else pydantic.TypeAdapter(result).validate_json
         _parsers[result] = parser
-    return parser(content)
+    if len(content) < 4096 or not gc.isenabled():
+        return parser(content)
+    # A large page builds thousands of objects that all stay alive: collecting while building them is pure waste
+    # (it made a 100-item page ~40% slower), so the collector waits until they are built.
+    gc.disable()
+    try:
+        return parser(content)
+    finally:
+        gc.enable()
 
 
 # ----------------------------------------------------------------------------------------------- serialisation
@@ -318,6 +329,12 @@ def _body(body: Any, media_type: str) -> dict[str, Any]:
     if isinstance(body, pydantic.BaseModel):
         return {"content": body.model_dump_json(by_alias=True, exclude_unset=True).encode()}
     return {"content": json.dumps(_jsonable(body), ensure_ascii=False, separators=(",", ":")).encode()}
+
+
+def _path_segment(value: Any) -> str:
+    """A path parameter, percent-encoded (`/`, `?`, `#`, spaces…) unless it is plainly safe, like ids are."""
+    text = _text(value)
+    return text if _SAFE_SEGMENT(text) else quote(text, safe="@:")
 
 
 def _query(query: Mapping[str, Any] | None) -> str:
@@ -381,17 +398,22 @@ class _BaseClient(Generic[_Http, _Transport]):
         headers: Mapping[str, str] | None = None,
     ) -> None:
         """Key and host default to the environment variables in `_settings`; `timeout` and `transport` configure
-        the pool made here, unless `http_client` is given (then used as is)."""
+        the pool made here, unless `http_client` is given (then used as is: its headers and timeout are read here)."""
         settings = self._settings
         api_key = api_key or os.environ.get(settings.api_key_env)
         self.host = (host or os.environ.get(settings.host_env) or settings.default_host).rstrip("/")
         self.max_retries, self.retry_non_idempotent, self.backoff = max_retries, retry_non_idempotent, backoff
-        self._headers = {"User-Agent": settings.user_agent, **(headers or {})}
-        if api_key:
-            self._headers["Authorization"] = f"Bearer {api_key}"
-        self._json_headers = {**self._headers, "Content-Type": JSON}
         self._origin = urlsplit(self.host)[:2]
         self._http = http_client or self._new_http(timeout, transport)
+        # Requests are built directly, not by `build_request`: the pool's headers and timeout are merged once here
+        # (which saves about a tenth of each call). Keys are lower case so that per-call headers replace them.
+        merged = httpx.Headers(self._http.headers)
+        merged.update({"User-Agent": settings.user_agent, **(headers or {})})
+        if api_key:
+            merged["Authorization"] = f"Bearer {api_key}"
+        self._headers = dict(merged.items())
+        self._json_headers = {**self._headers, "content-type": JSON}
+        self._extensions = {"timeout": self._http.timeout.as_dict()}
         self._setup()
 
     def _new_http(self, timeout: float | httpx.Timeout | None, transport: _Transport | None) -> _Http:
@@ -405,7 +427,7 @@ class _BaseClient(Generic[_Http, _Transport]):
 
     @property
     def _has_key(self) -> bool:
-        return "Authorization" in self._headers
+        return "authorization" in self._headers
 
     def _prepare(
         self,
@@ -420,14 +442,17 @@ class _BaseClient(Generic[_Http, _Transport]):
     ) -> _Request:
         """Path parameters percent-encoded into `{name}`, the query string, the body and the headers."""
         if path_params:
-            path = path.format_map({k: quote(_text(v), safe="@:") for k, v in path_params.items()})
+            path = path.format_map({k: _path_segment(v) for k, v in path_params.items()})
         content = _body(body, media_type)
         all_headers = self._json_headers if "content" in content and media_type == JSON else self._headers
         if headers or ("content" in content and media_type != JSON):
-            all_headers = {**self._headers, **{k: _text(v) for k, v in (headers or {}).items() if v is not UNSET}}
+            all_headers = {**self._headers, **{k.lower(): _text(v) for k, v in (headers or {}).items() if v is not UNSET}}
             if "content" in content:
-                all_headers["Content-Type"] = media_type
+                all_headers["content-type"] = media_type
         return _Request(method, self.host + path + _query(query), all_headers, content)
+
+    def _build(self, request: _Request) -> httpx.Request:
+        return httpx.Request(request.method, request.url, headers=request.headers, extensions=self._extensions, **request.body)
 
     def _next_url(self, current: str, next_url: str) -> str:
         """The absolute `next` URL; one on another origin is moved onto ours, so the key never leaves this host."""
@@ -480,8 +505,7 @@ class SyncClient(_BaseClient[httpx.Client, httpx.BaseTransport]):
         attempt = 0
         while True:
             try:
-                built = self._http.build_request(request.method, request.url, headers=request.headers, **request.body)
-                response = self._http.send(built, stream=stream)
+                response = self._http.send(self._build(request), stream=stream)
             except httpx.TransportError as exc:
                 if (delay := self._retry_delay(request.method, attempt, None)) is None:
                     raise self._connection_error(exc, request) from exc
@@ -517,8 +541,7 @@ class AsyncClient(_BaseClient[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         attempt = 0
         while True:
             try:
-                built = self._http.build_request(request.method, request.url, headers=request.headers, **request.body)
-                response = await self._http.send(built, stream=stream)
+                response = await self._http.send(self._build(request), stream=stream)
             except httpx.TransportError as exc:
                 if (delay := self._retry_delay(request.method, attempt, None)) is None:
                     raise self._connection_error(exc, request) from exc
