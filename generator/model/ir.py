@@ -130,6 +130,7 @@ class Operation:
     scopes: str  # Python literal tuple
     request_class: str  # server: the typed request object
     server_path: str  # Python literal of the route path, placeholders renamed to parameter names
+    client_path: str  # the same for str.format_map: stray braces doubled
     server_result: str  # what the server interface method returns
     behaviour: Behaviour
     not_allowed_detail: str  # Python literal: 405's description when the spec forbids this method, else ""

@@ -36,6 +36,8 @@ RUNTIME_NAMES = frozenset(
 RESERVED_CLASSES = frozenset(dir(builtins)) | {
     "Any", "BaseModel", "ConfigDict", "Field", "Enum", "Literal", "Union", "Optional", "UUID", "datetime", "date",
     "ApiModel", "ApiResponse", "Unset", "UNSET", "Page", "Operation", "RootModel", "Annotated",
+    "List", "Dict", "TypeAlias", "ClassVar", "Iterator", "AsyncIterator", "ContextManager", "AsyncContextManager",
+    "APIRouter", "FastAPI", "Mapping", "Sequence", "KEYS_ENV", "cast",
 }
 
 

@@ -19,7 +19,6 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PARAM_RESERVED = names.KEYWORDS | {"self", "_rt", "result", "cast", "body"}
 # `list` stays a valid method name (client.datasets.list): annotations spell it List.
 _METHOD_RESERVED = (names.RUNTIME_NAMES - {"list", "dict"}) | {"close"}
-_CLASSES = {"int", "str", "float", "bool", "bytes"}
 
 
 def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource, ...]:
@@ -123,7 +122,7 @@ def _operation(
         success_status=status,
         result_type=result_type,
         result_kind=result_kind,
-        result_is_class=result_type in types.models or result_type in types.enums or result_type in _CLASSES,
+        result_is_class=_is_plain_type(result_type, types),
         result_annotation="_rt.RawResult" if result_kind == "raw" else result_type,
         error_statuses=errors,
         pagination=pagination,
@@ -131,8 +130,11 @@ def _operation(
         scopes=text.literal(tuple(_scopes(spec, op))),
         request_class=types.fresh(f"{context}Request"),
         server_path=text.literal(_server_path(path, params)),
+        client_path=text.literal(_client_path(path, params)),
         server_result={"raw": "_rt.Reply", "none": "None"}.get(result_kind, result_type),
-        behaviour=_behaviour(path, method, op, params, result_schema, types, result_kind, pagination is not None),
+        behaviour=_behaviour(
+            path, method, op, params, result_schema, types, result_kind if result_kind != "model" or _is_plain_type(result_type, types) else "other", pagination is not None
+        ),
         not_allowed_detail=not_allowed,
         example_call=_example(method_name, params, body),
         client_params=_client_params(params, body),
@@ -140,6 +142,19 @@ def _operation(
         read_args=_call_args(params, body, not_allowed, with_body=False),
         route_params="(" + "".join(f"({p.wire}, {text.literal(p.name)}, {text.literal(p.location)}, {p.explode}), " for p in params) + ")",
     )
+
+
+def _is_plain_type(expr: str, types: SchemaTypes) -> bool:
+    """True when mypy types `expr` passed as a value as type[expr]: not a union (nor an alias of one), Literal or None."""
+    if expr in types.aliases:
+        return _is_plain_type(types.aliases[expr].type_expr, types)
+    depth = 0
+    for ch in expr:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "|" and depth == 0:
+            return False
+    return expr != "None" and not expr.startswith("Literal[")
 
 
 def _client_params(params: tuple[Param, ...], body: Body | None) -> tuple[str, ...]:
@@ -162,7 +177,7 @@ def _call_args(params: tuple[Param, ...], body: Body | None, hint: str, *, with_
     def mapping(pairs: list[tuple[str, str]]) -> str:
         return "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
 
-    args = [f"path_params={mapping([(p.wire, p.name) for p in params if p.location == 'path'])}"]
+    args = [f"path_params={mapping([(text.literal(p.name), p.name) for p in params if p.location == 'path'])}"]
     for location, keyword in (("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         pairs = [(p.wire, p.value_expr) for p in params if p.location == location]
         if pairs:
@@ -293,6 +308,19 @@ def _server_path(path: str, params: tuple[Param, ...]) -> str:
     """Route placeholders must be identifiers: use each parameter's Python name."""
     by_wire = {p.wire: p.name for p in params if p.location == "path"}
     return _PLACEHOLDER.sub(lambda m: "{" + by_wire.get(text.literal(m.group(1)), "_") + "}", path)
+
+
+def _client_path(path: str, params: tuple[Param, ...]) -> str:
+    """Placeholders become Python names (safe for format_map); any other brace is doubled to stay literal."""
+    by_wire = {p.wire: p.name for p in params if p.location == "path"}
+    pieces = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(path):
+        pieces.append(path[last : match.start()].replace("{", "{{").replace("}", "}}"))
+        pieces.append("{" + by_wire.get(text.literal(match.group(1)), "_") + "}")
+        last = match.end()
+    pieces.append(path[last:].replace("{", "{{").replace("}", "}}"))
+    return "".join(pieces)
 
 
 def _behaviour(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -56,8 +55,24 @@ def literal(value: Any) -> str:
 
 
 def toml_string(text: object) -> str:
-    """A TOML basic string (JSON string escaping is valid TOML)."""
-    return json.dumps(" ".join(str(text).split()) if text is not None else "", ensure_ascii=True)
+    """A TOML basic string: quote, backslash and control characters escaped, the rest kept as UTF-8.
+
+    (JSON's ensure_ascii escaping is not enough: it writes astral characters as surrogate pairs,
+    which TOML refuses.)
+    """
+    flat = " ".join(str(text).split()) if text is not None else ""
+    return '"' + "".join(_toml_char(ch) for ch in flat) + '"'
+
+
+def _toml_char(ch: str) -> str:
+    if ch == '"':
+        return '\\"'
+    if ch == "\\":
+        return "\\\\"
+    code = ord(ch)
+    if code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF or not ch.isprintable():
+        return f"\\u{code:04X}" if code < 0x10000 and not 0xD800 <= code <= 0xDFFF else "\\uFFFD" if code < 0x10000 else f"\\U{code:08X}"
+    return ch
 
 
 def markdown(text: object) -> str:

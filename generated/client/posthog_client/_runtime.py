@@ -440,8 +440,12 @@ class _BaseClient(Generic[_Http, _Transport]):
         body: Any = UNSET,
         media_type: str = JSON,
         headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
     ) -> _Request:
         """Path parameters percent-encoded into `{name}`, the query string, the body and the headers."""
+        if cookies:
+            jar = "; ".join(f"{k}={quote(_text(v), safe='')}" for k, v in cookies.items() if v is not UNSET)
+            headers = {**(headers or {}), **({"cookie": jar} if jar else {})}
         if path_params:
             path = path.format_map({k: _path_segment(v) for k, v in path_params.items()})
         content = _body(body, media_type)

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any, Dict, List, Literal
+from uuid import UUID
+
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
@@ -22,9 +26,6 @@ class MemoryShapesApi(interface.ShapesApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
-
-    async def create(self, request: requests.ShapesCreateRequest, ctx: _rt.Context) -> Shape:
-        return self._store.create(ctx, "shapes", Shape, id_kind="str")
 
 
 def memory_implementations(store: _mem.Store) -> dict[str, object]:

@@ -32,8 +32,7 @@ class TicketsResource(_rt.SyncResource):
 
     def list(self, *, status: Status | _rt.Unset = _rt.UNSET, sort: Sort | _rt.Unset = _rt.UNSET) -> List[Ticket]:
         """tickets_list"""
-        result = self._send("GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort})
-        return cast("List[Ticket]", result)
+        return self._send("GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort})
 
 
 class AsyncTicketsResource(_rt.AsyncResource):
@@ -41,10 +40,9 @@ class AsyncTicketsResource(_rt.AsyncResource):
 
     async def list(self, *, status: Status | _rt.Unset = _rt.UNSET, sort: Sort | _rt.Unset = _rt.UNSET) -> List[Ticket]:
         """tickets_list"""
-        result = await self._send(
+        return await self._send(
             "GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort}
         )
-        return cast("List[Ticket]", result)
 
 
 class EnumsClient(_rt.SyncClient):

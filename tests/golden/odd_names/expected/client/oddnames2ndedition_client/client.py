@@ -13,7 +13,7 @@ from uuid import UUID
 from . import _runtime as _rt
 from .models import (
     Model,
-    List,
+    List_,
 )
 
 _SETTINGS = _rt.Settings(
@@ -39,9 +39,9 @@ class ClassResource(_rt.SyncResource):
         """class.get-Item"""
         return self._send(
             "GET",
-            "/class/{from}/",
+            "/class/{from_}/",
             Model,
-            path_params={"from": from_},
+            path_params={"from_": from_},
             query={"import": import_, "StartTime<": start_time_lt, "StartTime>": start_time_gt, "self": self_},
         )
 
@@ -61,9 +61,9 @@ class AsyncClassResource(_rt.AsyncResource):
         """class.get-Item"""
         return await self._send(
             "GET",
-            "/class/{from}/",
+            "/class/{from_}/",
             Model,
-            path_params={"from": from_},
+            path_params={"from_": from_},
             query={"import": import_, "StartTime<": start_time_lt, "StartTime>": start_time_gt, "self": self_},
         )
 

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any, Dict, List, Literal
+from uuid import UUID
+
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -12,7 +16,7 @@ from . import _runtime as _rt
 from . import interface, memory, requests
 from .models import (
     Model,
-    List,
+    List_,
 )
 
 KEYS_ENV = "ODDNAMES2NDEDITION_API_KEYS"
@@ -50,7 +54,7 @@ def with_space_and_slash_router(impl: interface.WithSpaceAndSlashApi) -> APIRout
         scopes=(),
         status=200,
         params=(),
-        body=List,
+        body=List_,
         body_required=False,
         media_type="application/json",
     )

@@ -25,7 +25,7 @@ class Model(_rt.ApiModel):
     unicode: str | None = Field(None, alias="ünïcödé")
 
 
-class List(_rt.ApiModel):
+class List_(_rt.ApiModel):
     match_: str | None = Field(None, alias="match")
     type: str | None = None
     none: bool | None = Field(None, alias="None")

@@ -12,7 +12,7 @@ from pydantic import Field
 from . import _runtime as _rt
 from .models import (
     Model,
-    List,
+    List_,
 )
 
 
@@ -29,4 +29,4 @@ class ClassGetItemRequest(_rt.RequestModel):
 class WithSpaceAndSlashPost2faRequest(_rt.RequestModel):
     """POST /2fa/"""
 
-    body: List | None = None
+    body: List_ | None = None
