@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any, Dict, List, Literal
+from uuid import UUID
+
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any, Dict, List, Literal
+from uuid import UUID
+
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
