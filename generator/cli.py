@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.errors import SpecError
+from generator.errors import Problem, SpecError
+from generator.model.ir import Api
 from generator.pipeline import generate_files, load_valid
 from generator.write import drift, write_tree
 
@@ -55,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         if problems:
             raise SpecError(problems)
         return 0
-    api, files = generate_files(args.spec, lenient=args.lenient)
+    api, files = _generate(args)
     for warning in api.warnings:
         print(warning if ": warning: " in warning else f"{args.spec}: warning: {warning}", file=sys.stderr)
     out = Path(args.out)
@@ -70,3 +71,21 @@ def _run(args: argparse.Namespace) -> int:
     report = write_tree(out, files)
     print(f"{out}: {report.written} written, {report.unchanged} unchanged, {report.removed} removed")
     return 0
+
+
+def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str]]:
+    """generate_files; with --lenient, a crash on a document that broke the schema is that document's error."""
+    try:
+        return generate_files(args.spec, lenient=args.lenient)
+    except (SpecError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if not args.lenient or args.debug:
+            raise
+        warnings: list[str] = []
+        load_valid(args.spec, policy=False, warnings=warnings)
+        for warning in warnings:
+            print(warning, file=sys.stderr)
+        reason = f"{type(exc).__name__}: {exc}"
+        message = f"cannot generate from this document as it is ({reason}); fix the schema problems reported above"
+        raise SpecError([Problem(args.spec, message, "", 1, 1)]) from None

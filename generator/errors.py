@@ -15,8 +15,19 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        at = f" (at {self.pointer or '/'})" if self.pointer is not None else ""
+        at = f" (at {_shorten(self.pointer or '/')})" if self.pointer is not None else ""
         return f"{where}: error: {self.message}{at}"
+
+
+MAX_POINTER_SHOWN = 200
+
+
+def _shorten(pointer: str) -> str:
+    """Deep pointers (a refused 128-level nesting) are shown by their two ends."""
+    if len(pointer) <= MAX_POINTER_SHOWN:
+        return pointer
+    head, tail = pointer[:100].rsplit("/", 1)[0], pointer[-100:].split("/", 1)[-1]
+    return f"{head}/…/{tail}"
 
 
 class SpecError(Exception):

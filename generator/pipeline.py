@@ -10,7 +10,7 @@ from generator.load import Document, load_document
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.refs import check_refs
-from generator.render import render
+from generator.render import copied_outputs, render
 from generator.validate import validate
 
 
@@ -30,4 +30,4 @@ def generate_files(spec_path: str, *, lenient: bool = False) -> tuple[Api, dict[
     api = build_api(doc.data, os.path.basename(doc.path))
     if schema_warnings:
         api = replace(api, warnings=tuple(schema_warnings) + api.warnings)
-    return api, format_files(render(api))
+    return api, format_files(render(api), verbatim=copied_outputs(api))

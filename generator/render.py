@@ -55,6 +55,11 @@ def _plan(api: Api) -> list[tuple[str, str]]:
     ]
 
 
+def copied_outputs(api: Api) -> frozenset[str]:
+    """Output paths copied verbatim from templates/ rather than rendered."""
+    return frozenset(output for template, output in _plan(api) if not template.endswith(".j2"))
+
+
 def render(api: Api) -> dict[str, str]:
     env = _environment()
     files: dict[str, str] = {}

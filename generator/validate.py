@@ -25,6 +25,7 @@ from generator.refs import resolve_pointer
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 _LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
+_WRONG_CONTAINER = re.compile(r"is not of type ['\"](object|array)['\"]")
 
 
 def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) -> None:
@@ -36,12 +37,17 @@ def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) 
     version = _version(doc)
     problems = list(_schema_problems(doc, version))
     if problems and warnings is not None:
-        warnings.extend(str(p).replace(": error: ", ": warning: ", 1) for p in problems)
-        problems = []
+        # A value of the wrong shape (a list where a mapping must be) cannot be generated from: it stays an error.
+        warnings.extend(str(p).replace(": error: ", ": warning: ", 1) for p in problems if not isinstance(p, _Blocking))
+        problems = [p for p in problems if isinstance(p, _Blocking)]
+    # Our correctness rules read only what they check, so they run on a document the schema refused too
+    # (the validator's own duplicate-operationId and path-parameter errors are dropped for these).
     if not problems:
         problems += list(_correctness_problems(doc))
         if policy:
             problems += list(_policy_problems(doc, version))
+    else:
+        problems += list(_correctness_problems(doc))
     if problems:
         raise SpecError(sorted(problems, key=lambda p: (p.line, p.column, p.message)))
 
@@ -72,7 +78,17 @@ def _schema_problems(doc: Document, version: str) -> Iterator[Problem]:
     for error in errors:
         if isinstance(error, _LOCATED_BY_US):
             continue  # reported by _correctness_problems, with a location the validator does not give
-        yield _from_validation_error(doc, error, "")
+        problem = _from_validation_error(doc, error, "")
+        yield _Blocking(**vars(problem)) if _wrong_container(problem) else problem
+
+
+class _Blocking(Problem):
+    """A schema problem --lenient does not forgive: the generator would walk into it."""
+
+
+def _wrong_container(problem: Problem) -> bool:
+    """A mapping or list expected and something else found (the validator's wrapped errors keep only the message)."""
+    return bool(_WRONG_CONTAINER.search(problem.message))
 
 
 def _from_validation_error(doc: Document, error: ValidationError, base: str) -> Problem:
@@ -89,7 +105,8 @@ def _from_validation_error(doc: Document, error: ValidationError, base: str) -> 
 
 def operations(data: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
     """Yield (pointer, path, method, path item, operation) in document order."""
-    for path, item in (data.get("paths") or {}).items():
+    paths = data.get("paths")
+    for path, item in (paths if isinstance(paths, dict) else {}).items():
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:
@@ -106,6 +123,10 @@ def deref(data: dict[str, Any], node: Any) -> Any:
     return node
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _correctness_problems(doc: Document) -> Iterator[Problem]:
     seen_ids: dict[str, str] = {}
     for pointer, path, _method, item, operation in operations(doc.data):
@@ -117,8 +138,8 @@ def _correctness_problems(doc: Document) -> Iterator[Problem]:
                 seen_ids[op_id] = pointer
         declared = {
             p["name"]
-            for p in (deref(doc.data, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])])
-            if isinstance(p, dict) and p.get("in") == "path"
+            for p in (deref(doc.data, p) for p in [*_list(item.get("parameters")), *_list(operation.get("parameters"))])
+            if isinstance(p, dict) and p.get("in") == "path" and isinstance(p.get("name"), str)
         }
         templated = set(_TEMPLATE.findall(path))
         for name in sorted(templated - declared):

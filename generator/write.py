@@ -181,11 +181,12 @@ def _swap(staging: Path, out: Path) -> None:
         shutil.rmtree(staging)
         return
     aside = out.parent / f".{out.name}.old-{os.getpid()}"
-    os.rename(out, aside)
     try:
+        os.rename(out, aside)
         os.rename(staging, out)
-    except BaseException:  # an error or Ctrl-C between the renames: put the old tree back first
-        os.rename(aside, out)
+    except BaseException:  # an error or Ctrl-C between (or just after) the renames: put the old tree back
+        if not os.path.lexists(out) and os.path.lexists(aside):
+            os.rename(aside, out)
         raise
     shutil.rmtree(aside)
 

@@ -36,7 +36,7 @@ def test_snake(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("dataset_items", "DatasetItems"), ("PostHog", "PostHog"), ("200", "Model200"), ("list", "List"), ("Any", "Any_")],
+    [("dataset_items", "DatasetItems"), ("PostHog", "PostHog"), ("200", "Model200"), ("list", "List_"), ("Any", "Any_")],
 )
 def test_pascal(raw: str, expected: str) -> None:
     assert names.pascal(raw) == expected

@@ -108,3 +108,14 @@ def test_generate_refuses_a_foreign_non_empty_folder(tmp_path: Path) -> None:
     assert "refusing to overwrite" in result.stderr
     assert (tmp_path / "precious.txt").read_text() == "keep me"
     shutil.rmtree(tmp_path / "client", ignore_errors=True)
+
+
+def test_runtime_templates_are_black_clean() -> None:
+    """They are copied verbatim, not formatted at generation time, so they must already be formatted."""
+    import black
+
+    from generator.format import MODE
+
+    for path in sorted((ROOT / "templates").rglob("_*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert black.format_str(text, mode=MODE) == text, f"{path} is not black-formatted: run black -l 120 on it"

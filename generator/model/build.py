@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator.model import names, text
-from generator.model.ir import Api
+from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
@@ -27,7 +29,7 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
     scopes = sorted({s for r in resources for o in r.operations for s in _scope_values(o.scopes)})
     return Api(
         title=text.one_line(title),
-        version=version if _PEP440.match(version) else "0.0.0",
+        version=version if _PEP440.fullmatch(version) else "0.0.0",
         doc=text.docstring(info.get("description")),
         source=text.one_line(source),
         client_package=names.package(title, "client"),
@@ -40,7 +42,7 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         hosts=hosts,
         models=tuple(types.models.values()),
         enums=tuple(types.enums.values()),
-        aliases=tuple(types.aliases.values()),
+        aliases=_alias_order(types.aliases),
         resources=resources,
         scopes=tuple(text.literal(s) for s in scopes),
         title_literal=text.literal(title),
@@ -52,6 +54,29 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         model_names=tuple([*types.enums, *types.models, *types.aliases]),
         warnings=tuple(warnings),
     )
+
+
+def _alias_order(aliases: dict[str, Alias]) -> tuple[Alias, ...]:
+    """Aliases are evaluated at import, so each comes after the aliases its expression names (spec order
+    otherwise). A reference that closes a cycle (`Tree = Dict[str, Tree]`) cannot be evaluated: it becomes Any."""
+    ordered: list[Alias] = []
+    placed: set[str] = set()
+
+    def place(name: str, path: tuple[str, ...]) -> None:
+        if name in placed:
+            return
+        alias = aliases[name]
+        for used in sorted(set(_IDENTIFIER.findall(alias.type_expr))):
+            if used in path or used == name:
+                alias = replace(alias, type_expr=re.sub(rf"\b{used}\b", "Any", alias.type_expr))
+            elif used in aliases:
+                place(used, path + (name,))
+        placed.add(name)
+        ordered.append(alias)
+
+    for name in aliases:
+        place(name, ())
+    return tuple(ordered)
 
 
 def _api_key_name(spec: dict[str, Any]) -> str:

@@ -22,13 +22,14 @@ class Field:
     read_only: bool
     write_only: bool
     json_kind: str  # "string", "json", "other": what the in-memory search may match
+    nullable: bool  # null is a valid value (not merely "absent")
 
     @property
     def annotation(self) -> str:
-        """Optional fields also accept None (meaning: not sent)."""
-        if self.required or self.type_expr == "Any" or "None" in self.type_expr.split(" | "):
+        """Optional fields default to None (not sent); where null is not a valid value, an explicit null is refused."""
+        if self.required or self.nullable or self.type_expr == "Any" or "None" in self.type_expr.split(" | "):
             return self.type_expr
-        return f"{self.type_expr} | None"
+        return f"Annotated[{self.type_expr} | None, _rt.NotNull]"
 
     @property
     def default(self) -> str:

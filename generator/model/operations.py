@@ -16,7 +16,7 @@ _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 _PARAM = re.compile(r"^\{[^{}]*\}$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Names a client method signature may not use for a parameter.
-_PARAM_RESERVED = names.KEYWORDS | {"self", "_rt", "result", "cast", "body"}
+_PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body"}
 # `list` stays a valid method name (client.datasets.list): annotations spell it List.
 _METHOD_RESERVED = (names.RUNTIME_NAMES - {"list", "dict"}) | {"close"}
 
@@ -133,7 +133,7 @@ def _operation(
         client_path=text.literal(_client_path(path, params)),
         server_result={"raw": "_rt.Reply", "none": "None"}.get(result_kind, result_type),
         behaviour=_behaviour(
-            path, method, op, params, result_schema, types, result_kind if result_kind != "model" or _is_plain_type(result_type, types) else "other", pagination is not None
+            path, method, op, params, result_schema, types, result_kind if result_kind != "model" or result_type in types.models else "other", pagination is not None
         ),
         not_allowed_detail=not_allowed,
         example_call=_example(method_name, params, body),

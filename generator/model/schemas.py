@@ -113,8 +113,10 @@ class SchemaTypes:
                 sub_props, sub_required = self.properties(part, context)
                 props.update(sub_props)
                 required |= sub_required
-            props.update(part.get("properties") or {})
-            required |= {r for r in part.get("required") or [] if isinstance(r, str)}
+            if isinstance(part.get("properties"), dict):
+                props.update(part["properties"])
+            listed = part.get("required")
+            required |= {r for r in listed if isinstance(r, str)} if isinstance(listed, list) else set()
         return props, required
 
     def _model(self, name: str, schema: dict[str, Any], doc: str, *, is_input: bool) -> ModelClass:
@@ -147,6 +149,7 @@ class SchemaTypes:
             read_only=bool(schema.get("readOnly") or target.get("readOnly")),
             write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
             json_kind=info.json_kind,
+            nullable=info.nullable or info.expr in ("Any", "None"),
         )
 
     def input_model(self, name: str, source: ModelClass, *, partial: bool) -> ModelClass:
@@ -191,7 +194,7 @@ class SchemaTypes:
             return TypeInfo(f"Literal[{text.literal(schema['const'])}]", nullable, "other")
         if "enum" in schema:
             values = _enum_values(schema)
-            nullable = nullable or None in schema["enum"]
+            nullable = nullable or (isinstance(schema["enum"], list) and None in schema["enum"])
             if values:
                 return TypeInfo(self.inline_enum(context, schema), nullable, "other")
         for key in ("oneOf", "anyOf"):

@@ -68,6 +68,14 @@ class InputModel(ApiModel):
     model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore")
 
 
+class _NotNull:
+    """Marks an optional field whose schema does not allow null. The client tolerates a null anyway (a
+    lenient reader); the server's runtime refuses one."""
+
+
+NotNull = _NotNull()
+
+
 class Settings(NamedTuple):
     api_key_env: str
     host_env: str
@@ -450,13 +458,18 @@ class _BaseClient(Generic[_Http, _Transport]):
         content = _body(body, media_type)
         all_headers = self._json_headers if "content" in content and media_type == JSON else self._headers
         if headers or ("content" in content and media_type != JSON):
-            all_headers = {**self._headers, **{k.lower(): _text(v) for k, v in (headers or {}).items() if v is not UNSET}}
+            all_headers = {
+                **self._headers,
+                **{k.lower(): _text(v) for k, v in (headers or {}).items() if v is not UNSET},
+            }
             if "content" in content:
                 all_headers["content-type"] = media_type
         return _Request(method, self.host + path + _query(query), all_headers, content)
 
     def _build(self, request: _Request) -> httpx.Request:
-        return httpx.Request(request.method, request.url, headers=request.headers, extensions=self._extensions, **request.body)
+        return httpx.Request(
+            request.method, request.url, headers=request.headers, extensions=self._extensions, **request.body
+        )
 
     def _next_url(self, current: str, next_url: str) -> str:
         """The absolute `next` URL; one on another origin is moved onto ours, so the key never leaves this host."""
@@ -524,7 +537,9 @@ class SyncClient(_BaseClient[httpx.Client, httpx.BaseTransport]):
 class AsyncClient(_BaseClient[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """One connection pool per client: use it as an async context manager, or call `aclose()`."""
 
-    def _new_http(self, timeout: float | httpx.Timeout | None, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    def _new_http(
+        self, timeout: float | httpx.Timeout | None, transport: httpx.AsyncBaseTransport | None
+    ) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=timeout, transport=transport)
 
     async def _sleep(self, seconds: float) -> None:

@@ -69,6 +69,14 @@ class InputModel(ApiModel):
     model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore")
 
 
+class _NotNull:
+    """Marks an optional field whose schema does not allow null. The client tolerates a null anyway (a
+    lenient reader); the server's runtime refuses one."""
+
+
+NotNull = _NotNull()
+
+
 class Settings(NamedTuple):
     api_key_env: str
     host_env: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -125,20 +125,20 @@ class Dashboard(_rt.ApiModel):
     """Request fields for the dashboards actions. The pages document no dashboard response body."""
 
     name: str | None = Field(None, max_length=400)
-    description: str | None = None
-    pinned: bool | None = None
+    description: Annotated[str | None, _rt.NotNull] = None
+    pinned: Annotated[bool | None, _rt.NotNull] = None
     last_accessed_at: datetime | None = None
-    deleted: bool | None = None
+    deleted: Annotated[bool | None, _rt.NotNull] = None
     breakdown_colors: Any = None
     """Any JSON value."""
     data_color_theme_id: int | None = None
-    tags: List[str] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
+    tags: Annotated[List[str] | None, _rt.NotNull] = None
+    restriction_level: Annotated[RestrictionLevelEnum | None, _rt.NotNull] = None
     last_refresh: datetime | None = None
-    use_template: str | None = None
+    use_template: Annotated[str | None, _rt.NotNull] = None
     use_dashboard: int | None = None
-    delete_insights: bool | None = False
-    create_in_folder: str | None = Field(None, alias="_create_in_folder")
+    delete_insights: Annotated[bool | None, _rt.NotNull] = False
+    create_in_folder: Annotated[str | None, _rt.NotNull] = Field(None, alias="_create_in_folder")
 
 
 class PaginatedDataColorThemeList(_rt.ApiModel):
@@ -188,7 +188,7 @@ class DataColorThemeInput(_rt.InputModel):
 class DataColorThemePatch(_rt.InputModel):
     """A color theme for data visualizations."""
 
-    name: str | None = Field(None, max_length=100)
+    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=100)
     colors: Any = None
     """Any JSON value. The theme's colors."""
 
@@ -213,7 +213,7 @@ class DatasetItemInput(_rt.InputModel):
 class DatasetItemPatch(_rt.InputModel):
     """An item of a dataset. Soft-deleted by setting `deleted` to true with a PATCH."""
 
-    dataset: UUID | None = None
+    dataset: Annotated[UUID | None, _rt.NotNull] = None
     """ID of the dataset this item belongs to."""
     input: Any = None
     """Any JSON value. May be null."""
@@ -240,7 +240,7 @@ class DatasetInput(_rt.InputModel):
 class DatasetPatch(_rt.InputModel):
     """A dataset. Soft-deleted by setting `deleted` to true with a PATCH."""
 
-    name: str | None = Field(None, max_length=400)
+    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=400)
     description: str | None = None
     metadata: Any = None
     """Any JSON value. May be null."""

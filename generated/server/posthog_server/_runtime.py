@@ -6,6 +6,8 @@ Generic machinery shared by every generated server; it never imports generated m
 
 from __future__ import annotations
 
+import functools
+
 import argparse
 import json
 import logging
@@ -423,7 +425,7 @@ class _Operation:
     scopes: tuple[str, ...]
     status: int
     params: tuple[Param, ...]
-    body: type[pydantic.BaseModel] | None
+    body: Any  # a pydantic model class, bytes, any other type expression, or None for no body
     body_required: bool
     media_type: str
     list_fields: frozenset[str]
@@ -440,7 +442,7 @@ def route(
     scopes: Sequence[str],
     status: int,
     params: Sequence[Param],
-    body: type[pydantic.BaseModel] | None = None,
+    body: Any = None,
     body_required: bool = False,
     media_type: str = JSON_MEDIA_TYPE,
 ) -> None:
@@ -520,10 +522,21 @@ def _raw_params(operation: _Operation, request: Request) -> tuple[dict[str, Any]
     return raw, given
 
 
-async def _read_body(operation: _Operation, request: Request) -> pydantic.BaseModel | None:
+async def _read_body(operation: _Operation, request: Request) -> Any:
     model = operation.body
     if model is None:
         return None
+    if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
+        raw_body = await request.body()
+        if not raw_body and operation.body_required:
+            raise ApiError(400, "Request body is required.", code="required", type="validation_error")
+        if model is bytes or not raw_body:
+            return raw_body or None
+        try:
+            return _adapter(model).validate_json(raw_body, strict=True)
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            raise _validation_error(first, attr=_loc_attr(first["loc"])) from None
     if operation.media_type in FORM_MEDIA_TYPES:
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith(FORM_MEDIA_TYPES):
@@ -546,6 +559,11 @@ async def _read_body(operation: _Operation, request: Request) -> pydantic.BaseMo
             raise ApiError(400, "Request body is required.", code="required", type="validation_error")
         return None
     return _validate_json_body(model, raw_bytes)
+
+
+@functools.lru_cache(maxsize=None)
+def _adapter(body_type: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(body_type)
 
 
 def _validate_json_body(model: type[pydantic.BaseModel], raw: bytes) -> pydantic.BaseModel:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -23,21 +23,21 @@ class SquareKind(str, Enum):
 
 class Base(_rt.ApiModel):
     id: int
-    created: datetime | None = None
+    created: Annotated[datetime | None, _rt.NotNull] = None
 
 
 class Circle(_rt.ApiModel):
     id: int
-    created: datetime | None = None
-    kind: CircleKind | None = None
+    created: Annotated[datetime | None, _rt.NotNull] = None
+    kind: Annotated[CircleKind | None, _rt.NotNull] = None
     radius: float = Field(gt=0)
 
 
 class Square(_rt.ApiModel):
     id: int
-    created: datetime | None = None
-    kind: SquareKind | None = None
-    side: float | None = None
+    created: Annotated[datetime | None, _rt.NotNull] = None
+    kind: Annotated[SquareKind | None, _rt.NotNull] = None
+    side: Annotated[float | None, _rt.NotNull] = None
 
 
 Shape: TypeAlias = Circle | Square

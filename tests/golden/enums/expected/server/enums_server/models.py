@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -41,5 +41,5 @@ class Sort(str, Enum):
 class Ticket(_rt.ApiModel):
     id: int
     status: Status
-    priority: Priority | None = None
-    channel: TicketChannel | None = None
+    priority: Annotated[Priority | None, _rt.NotNull] = None
+    channel: Annotated[TicketChannel | None, _rt.NotNull] = None

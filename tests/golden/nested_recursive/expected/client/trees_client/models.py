@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -14,17 +14,17 @@ from . import _runtime as _rt
 
 
 class NodeMeta(_rt.ApiModel):
-    owner: NodeMetaOwner | None = None
-    tags: List[str] | None = None
+    owner: Annotated[NodeMetaOwner | None, _rt.NotNull] = None
+    tags: Annotated[List[str] | None, _rt.NotNull] = None
 
 
 class NodeMetaOwner(_rt.ApiModel):
-    email: str | None = None
+    email: Annotated[str | None, _rt.NotNull] = None
 
 
 class Node(_rt.ApiModel):
     name: str
-    children: List[Node] | None = None
-    meta: NodeMeta | None = None
-    attributes: Dict[str, int] | None = None
-    matrix: List[List[float]] | None = None
+    children: Annotated[List[Node] | None, _rt.NotNull] = None
+    meta: Annotated[NodeMeta | None, _rt.NotNull] = None
+    attributes: Annotated[Dict[str, int] | None, _rt.NotNull] = None
+    matrix: Annotated[List[List[float]] | None, _rt.NotNull] = None

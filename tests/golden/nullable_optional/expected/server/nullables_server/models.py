@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -17,19 +17,19 @@ class Profile(_rt.ApiModel):
     id: UUID
     nickname: str = Field(max_length=30)
     bio: str | None
-    age: int | None = Field(None, ge=0)
+    age: Annotated[int | None, _rt.NotNull] = Field(None, ge=0)
     website: str | None = None
-    last_seen: datetime | None = None
+    last_seen: Annotated[datetime | None, _rt.NotNull] = None
     settings: Settings | None = None
 
 
 class Settings(_rt.ApiModel):
-    theme: str | None = "light"
+    theme: Annotated[str | None, _rt.NotNull] = "light"
 
 
 class ProfilePatch(_rt.InputModel):
-    nickname: str | None = Field(None, max_length=30)
+    nickname: Annotated[str | None, _rt.NotNull] = Field(None, max_length=30)
     bio: str | None = None
-    age: int | None = Field(None, ge=0)
+    age: Annotated[int | None, _rt.NotNull] = Field(None, ge=0)
     website: str | None = None
     settings: Settings | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -14,18 +14,18 @@ from . import _runtime as _rt
 
 
 class Model(_rt.ApiModel):
-    def_: str | None = Field(None, alias="def")
-    type: str | None = Field(None, alias="@type")
-    first_name: str | None = Field(None, alias="first-name")
-    first_name_2: str | None = Field(None, alias="firstName")
-    model_config_: str | None = Field(None, alias="model_config")
-    json_: int | None = Field(None, alias="json")
-    private: str | None = Field(None, alias="_private")
-    field_1st: str | None = Field(None, alias="1st")
-    unicode: str | None = Field(None, alias="ünïcödé")
+    def_: Annotated[str | None, _rt.NotNull] = Field(None, alias="def")
+    type: Annotated[str | None, _rt.NotNull] = Field(None, alias="@type")
+    first_name: Annotated[str | None, _rt.NotNull] = Field(None, alias="first-name")
+    first_name_2: Annotated[str | None, _rt.NotNull] = Field(None, alias="firstName")
+    model_config_: Annotated[str | None, _rt.NotNull] = Field(None, alias="model_config")
+    json_: Annotated[int | None, _rt.NotNull] = Field(None, alias="json")
+    private: Annotated[str | None, _rt.NotNull] = Field(None, alias="_private")
+    field_1st: Annotated[str | None, _rt.NotNull] = Field(None, alias="1st")
+    unicode: Annotated[str | None, _rt.NotNull] = Field(None, alias="ünïcödé")
 
 
 class List_(_rt.ApiModel):
-    match_: str | None = Field(None, alias="match")
-    type: str | None = None
-    none: bool | None = Field(None, alias="None")
+    match_: Annotated[str | None, _rt.NotNull] = Field(None, alias="match")
+    type: Annotated[str | None, _rt.NotNull] = None
+    none: Annotated[bool | None, _rt.NotNull] = Field(None, alias="None")

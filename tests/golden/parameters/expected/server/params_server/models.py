@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field
@@ -26,9 +26,9 @@ class IssuesListResponse(_rt.ApiModel):
 
 class IssuesCreateBody(_rt.ApiModel):
     title: str
-    body_: str | None = Field(None, alias="body")
+    body_: Annotated[str | None, _rt.NotNull] = Field(None, alias="body")
 
 
 class OrgsUpdateSettingsBody(_rt.ApiModel):
-    visibility: str | None = Field(None, alias="Visibility")
-    default_branch: str | None = Field(None, alias="DefaultBranch")
+    visibility: Annotated[str | None, _rt.NotNull] = Field(None, alias="Visibility")
+    default_branch: Annotated[str | None, _rt.NotNull] = Field(None, alias="DefaultBranch")
