@@ -295,17 +295,6 @@ async def test_success_rendering(http: httpx.AsyncClient) -> None:
     assert (await http.get(f"/api/environments/7/data_color_themes/{theme['id']}/")).status_code == 404
 
 
-def _marks_not_null() -> bool:
-    from .test_schemathesis import generated_marks_not_null
-
-    return generated_marks_not_null()
-
-
-@pytest.mark.xfail(
-    not _marks_not_null(),
-    reason="needs the generator to mark optional non-nullable fields with _rt.NotNull (Dashboard.description, ...)",
-    strict=True,
-)
 async def test_explicit_null_for_non_nullable_field_is_400(http: httpx.AsyncClient) -> None:
     response = await http.post("/api/environments/1/dashboards/create_from_template_json/", json={"description": None})
     assert assert_error(response, 400, "validation_error", "null")["attr"] == "description"

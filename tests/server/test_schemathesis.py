@@ -5,30 +5,21 @@ fresh in-memory server started in this process, authenticated with a `"*"` key. 
 `SCHEMATHESIS_MAX_EXAMPLES` (default 15) so the whole run stays well under two minutes;
 `SCHEMATHESIS_SEED` picks the seed (default fixed, for a reproducible CI run).
 
-Two adjustments, both about how Schemathesis reads this spec rather than about the server:
-
-* Nullable formatted strings (`type: [string, "null"], format: date-time`) are rewritten to the equivalent
-  `anyOf: [{type: string, format: date-time}, {type: "null"}]`: with the type-list spelling Schemathesis's
-  coverage phase fills such fields with `""` and calls it valid (it skips `format` for type lists), while with
-  `anyOf` it honours the format. Both spellings describe the same values.
-* `positive_data_acceptance` also expects 405 for the three `DELETE` operations on datasets and dataset items:
+One adjustment, about how Schemathesis reads this spec rather than about the server:
+`positive_data_acceptance` also expects 405 for the three `DELETE` operations on datasets and dataset items:
   the spec documents them as always refused with 405 ("Hard delete of this model is not allowed").
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from posthog_server import Store, create_app
 
@@ -54,40 +45,6 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 """
 
 
-def _anyof_nullable_formats(node: Any) -> Any:
-    if isinstance(node, dict):
-        node = {key: _anyof_nullable_formats(value) for key, value in node.items()}
-        kind = node.get("type")
-        if isinstance(kind, list) and "null" in kind and len(kind) == 2 and "format" in node:
-            (other,) = [item for item in kind if item != "null"]
-            keep = {"description", "readOnly", "writeOnly", "default"}
-            inner = {key: value for key, value in node.items() if key not in keep and key != "type"}
-            outer = {key: value for key, value in node.items() if key in keep}
-            return {**outer, "anyOf": [{**inner, "type": other}, {"type": "null"}]}
-        return node
-    if isinstance(node, list):
-        return [_anyof_nullable_formats(item) for item in node]
-    return node
-
-
-# Until the generator marks optional non-nullable fields with `_rt.NotNull` (see `generated_marks_not_null`), an
-# explicit `null` for such a field (only `Dashboard` has them) is accepted; negative_data_rejection is then relaxed
-# for the two operations taking a `Dashboard` body, and `test_http.test_explicit_null_for_non_nullable_field` xfails.
-NOT_NULL_PENDING = """
-[[operations]]
-include-path-regex = "/dashboards/create_"
-checks.negative_data_rejection.enabled = false
-"""
-
-
-def generated_marks_not_null() -> bool:
-    from posthog_server import _runtime, models
-
-    return any(
-        _runtime.NotNull in info.metadata for model in (models.Dashboard,) for info in model.model_fields.values()
-    )
-
-
 def _schemathesis() -> list[str]:
     script = Path(sys.executable).parent / "schemathesis"
     if script.exists():
@@ -99,15 +56,9 @@ def _schemathesis() -> list[str]:
 
 
 def test_schemathesis_all_checks(tmp_path: Path) -> None:
-    spec = _anyof_nullable_formats(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
-    spec_path = tmp_path / "posthog.json"
-    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    spec_path = SPEC
     config_path = tmp_path / "schemathesis.toml"
-    config = CONFIG
-    if not generated_marks_not_null():
-        warnings.warn("generated models lack _rt.NotNull: negative_data_rejection relaxed for dashboards actions")
-        config += NOT_NULL_PENDING
-    config_path.write_text(config, encoding="utf-8")
+    config_path.write_text(CONFIG, encoding="utf-8")
     max_examples = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15")
     seed = os.environ.get("SCHEMATHESIS_SEED", "20240601")
 
@@ -149,5 +100,5 @@ def test_schemathesis_all_checks(tmp_path: Path) -> None:
     print(f"schemathesis took {elapsed:.1f}s")
     assert result.returncode == 0, output
     assert "23 selected / 23 total" in output
-    assert " failures" not in output.splitlines()[-1] if output.strip() else True
+    assert output.strip() and " failures" not in output.splitlines()[-1]
     assert len(store.rows("datasets")) > 0, "the run created data through the server"
