@@ -26,11 +26,9 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
     version = str(info.get("version") or "")
-    scopes = sorted({s for r in resources for o in r.operations for s in _scope_values(o.scopes)})
     return Api(
         title=text.one_line(title),
         version=version if _PEP440.fullmatch(version) else "0.0.0",
-        doc=text.docstring(info.get("description")),
         source=text.one_line(source),
         client_package=names.package(title, "client"),
         server_package=names.package(title, "server"),
@@ -44,7 +42,6 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         enums=tuple(types.enums.values()),
         aliases=_alias_order(types.aliases),
         resources=resources,
-        scopes=tuple(text.literal(s) for s in scopes),
         title_literal=text.literal(title),
         title_toml=text.toml_string(title)[1:-1],
         title_markdown=text.markdown(" ".join(title.split())),
@@ -85,9 +82,3 @@ def _api_key_name(spec: dict[str, Any]) -> str:
         if isinstance(scheme, dict) and (scheme.get("scheme") == "bearer" or scheme.get("type") == "apiKey"):
             return names.snake(str(key), fallback="api_key").rstrip("_").upper()
     return "API_KEY"
-
-
-def _scope_values(literal_tuple: str) -> list[str]:
-    import ast
-
-    return [str(v) for v in ast.literal_eval(literal_tuple)]

@@ -21,7 +21,6 @@ class Field:
     required: bool
     read_only: bool
     write_only: bool
-    json_kind: str  # "string", "json", "other": what the in-memory search may match
     nullable: bool  # null is a valid value (not merely "absent")
 
     @property
@@ -112,7 +111,6 @@ class Behaviour:
 
 @dataclass(frozen=True)
 class Operation:
-    operation_id: str  # Python literal
     method_name: str
     http_method: str  # "GET"
     path: str  # Python literal of the path template
@@ -125,7 +123,7 @@ class Operation:
     result_kind: str  # model, none, raw
     result_is_class: bool  # result_type names a class, so the runtime's overloads type the call
     result_annotation: str  # what the client method returns
-    error_statuses: tuple[int, ...]
+    error_statuses: tuple[int, ...]  # documented 4xx/5xx, listed in the server README
     pagination: Pagination | None
     streamable: bool
     scopes: str  # Python literal tuple
@@ -158,8 +156,7 @@ class Resource:
 class Api:
     title: str  # escaped text
     version: str  # PEP 440-safe version string
-    doc: str
-    source: str  # spec path shown in headers, escaped
+    source: str  # spec file name shown in headers, escaped
     client_package: str
     server_package: str
     client_class: str
@@ -172,7 +169,6 @@ class Api:
     enums: tuple[EnumClass, ...]
     aliases: tuple[Alias, ...]
     resources: tuple[Resource, ...]
-    scopes: tuple[str, ...]  # Python literals of every scope
     title_literal: str
     title_toml: str  # escaped for a TOML basic string
     title_markdown: str

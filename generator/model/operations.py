@@ -111,7 +111,6 @@ def _operation(
     summary = op.get("summary") or op.get("operationId") or f"{method.upper()} {path}"
     doc = "\n\n".join(d for d in (text.one_line(summary), text.docstring(op.get("description"))) if d)
     return Operation(
-        operation_id=text.literal(str(op.get("operationId") or f"{method}_{path}")),
         method_name=method_name,
         http_method=method.upper(),
         path=text.literal(path),

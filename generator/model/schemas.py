@@ -28,7 +28,6 @@ _CONSTRAINTS = {
 class TypeInfo:
     expr: str
     nullable: bool
-    json_kind: str  # "string", "json" (free-form) or "other"
 
     def annotation(self) -> str:
         return f"{self.expr} | None" if self.nullable and self.expr not in ("Any", "None") else self.expr
@@ -148,7 +147,6 @@ class SchemaTypes:
             required=required,
             read_only=bool(schema.get("readOnly") or target.get("readOnly")),
             write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
-            json_kind=info.json_kind,
             nullable=info.nullable or info.expr in ("Any", "None"),
         )
 
@@ -174,7 +172,7 @@ class SchemaTypes:
 
     def type_of(self, schema: Any, context: str) -> TypeInfo:
         if not isinstance(schema, dict):
-            return TypeInfo("Any", False, "json")
+            return TypeInfo("Any", False)
         nullable = bool(schema.get("nullable"))
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -182,21 +180,20 @@ class SchemaTypes:
             if key in self.component_names:
                 target = self.deref(schema)
                 inner_null = isinstance(target, dict) and (target.get("nullable") or "null" in _types(target))
-                kind = "string" if isinstance(target, dict) and _types(target) == ["string"] else "other"
-                return TypeInfo(self.component_names[key], nullable or bool(inner_null), kind)
+                return TypeInfo(self.component_names[key], nullable or bool(inner_null))
             return self.type_of(self.deref(schema), context)
         types = _types(schema)
         if types == ["null"]:
-            return TypeInfo("None", True, "other")
+            return TypeInfo("None", True)
         if "null" in types:
             nullable, types = True, [t for t in types if t != "null"]
         if "const" in schema:
-            return TypeInfo(f"Literal[{text.literal(schema['const'])}]", nullable, "other")
+            return TypeInfo(f"Literal[{text.literal(schema['const'])}]", nullable)
         if "enum" in schema:
             values = _enum_values(schema)
             nullable = nullable or (isinstance(schema["enum"], list) and None in schema["enum"])
             if values:
-                return TypeInfo(self.inline_enum(context, schema), nullable, "other")
+                return TypeInfo(self.inline_enum(context, schema), nullable)
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 return self._union(schema[key], context, nullable)
@@ -204,25 +201,25 @@ class SchemaTypes:
         if isinstance(all_of, list) and all_of:
             if len(all_of) == 1 and not schema.get("properties"):
                 inner = self.type_of(all_of[0], context)
-                return TypeInfo(inner.expr, nullable or inner.nullable, inner.json_kind)
-            return TypeInfo(self._inline_model(context, schema), nullable, "other")
+                return TypeInfo(inner.expr, nullable or inner.nullable)
+            return TypeInfo(self._inline_model(context, schema), nullable)
         if len(types) > 1:
             return self._union([{**schema, "type": t} for t in types], context, nullable)
         kind = types[0] if types else ("object" if "properties" in schema else None)
         if kind == "object":
             if schema.get("properties"):
-                return TypeInfo(self._inline_model(context, schema), nullable, "other")
+                return TypeInfo(self._inline_model(context, schema), nullable)
             extra = schema.get("additionalProperties")
             value = self.type_of(extra, context + "Value").annotation() if isinstance(extra, dict) and extra else "Any"
-            return TypeInfo(f"Dict[str, {value}]", nullable, "json")
+            return TypeInfo(f"Dict[str, {value}]", nullable)
         if kind == "array":
             items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
-            return TypeInfo(f"List[{items.annotation() if items else 'Any'}]", nullable, "other")
+            return TypeInfo(f"List[{items.annotation() if items else 'Any'}]", nullable)
         if kind == "string":
-            return TypeInfo(_STRING_FORMATS.get(str(schema.get("format")), "str"), nullable, "string")
+            return TypeInfo(_STRING_FORMATS.get(str(schema.get("format")), "str"), nullable)
         if kind in _PRIMITIVES:
-            return TypeInfo(_PRIMITIVES[kind], nullable, "other")
-        return TypeInfo("Any", nullable, "json")
+            return TypeInfo(_PRIMITIVES[kind], nullable)
+        return TypeInfo("Any", nullable)
 
     def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
         exprs: list[str] = []
@@ -232,8 +229,8 @@ class SchemaTypes:
             if info.expr not in exprs and info.expr != "None":
                 exprs.append(info.expr)
         if "Any" in exprs or not exprs:
-            return TypeInfo("Any", nullable, "json")
-        return TypeInfo(" | ".join(exprs), nullable, "other")
+            return TypeInfo("Any", nullable)
+        return TypeInfo(" | ".join(exprs), nullable)
 
     def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
         name = self.fresh(names.pascal(context))
