@@ -53,14 +53,16 @@ def test_validate_reports_a_broken_copy_with_file_line_column(tmp_path: Path) ->
 def test_check_passes_on_main_and_fails_with_a_diff_after_a_description_edit(tmp_path: Path) -> None:
     assert _cli("check").returncode == 0
     edited = tmp_path / "posthog.yaml"
+    original = "description: A UUID string identifying this dataset item."
     edited.write_text(
-        SPEC.read_text(encoding="utf-8").replace("summary: List all datasets", "summary: List every dataset, edited", 1),
+        SPEC.read_text(encoding="utf-8").replace(original, "description: The dataset item's UUID, edited.", 1),
         encoding="utf-8",
     )
-    assert "List every dataset, edited" in edited.read_text(encoding="utf-8")
+    assert "UUID, edited" in edited.read_text(encoding="utf-8")
     result = _cli("check", "--spec", str(edited))
     assert result.returncode == 1
-    assert "+" in result.stdout and "List every dataset, edited" in result.stdout
+    added = [line for line in result.stdout.splitlines() if line.startswith("+") and "UUID, edited" in line]
+    assert added, result.stdout
     assert "run: python -m generator generate" in result.stderr
 
 

@@ -109,7 +109,9 @@ def _operation(
     if "405" in responses and not any(str(s).startswith("2") for s in responses):
         not_allowed = text.literal(" ".join(str(deref(spec, responses["405"]).get("description") or "").split()))
     summary = op.get("summary") or op.get("operationId") or f"{method.upper()} {path}"
-    doc = "\n\n".join(d for d in (text.one_line(summary), text.docstring(op.get("description"))) if d)
+    documented = [f"    {p.name}: {p.doc}" for p in params if p.doc]
+    args = "Args:\n" + "\n".join(documented) if documented else ""
+    doc = "\n\n".join(d for d in (text.one_line(summary), text.docstring(op.get("description")), args) if d)
     return Operation(
         method_name=method_name,
         http_method=method.upper(),
