@@ -32,13 +32,12 @@ def _environment() -> jinja2.Environment:
 def _plan(api: Api) -> list[tuple[str, str]]:
     """(template, output path) for every file, the paths built only from decided package names."""
     client, server = f"client/{api.client_package}", f"server/{api.server_package}"
-    return [
+    plan = [
         ("client/pyproject.toml.j2", "client/pyproject.toml"),
         ("client/README.md.j2", "client/README.md"),
         ("client/__init__.py.j2", f"{client}/__init__.py"),
         ("common/models.py.j2", f"{client}/models.py"),
         ("client/client.py.j2", f"{client}/client.py"),
-        ("client/_runtime.py", f"{client}/_runtime.py"),
         ("client/py.typed", f"{client}/py.typed"),
         ("server/pyproject.toml.j2", "server/pyproject.toml"),
         ("server/README.md.j2", "server/README.md"),
@@ -49,10 +48,14 @@ def _plan(api: Api) -> list[tuple[str, str]]:
         ("server/interface.py.j2", f"{server}/interface.py"),
         ("server/memory.py.j2", f"{server}/memory.py"),
         ("server/app.py.j2", f"{server}/app.py"),
-        ("server/_runtime.py", f"{server}/_runtime.py"),
-        ("server/_memory.py", f"{server}/_memory.py"),
         ("client/py.typed", f"{server}/py.typed"),
     ]
+    # The runtimes: plain Python packages, the same for every spec, copied module by module.
+    for side, package in (("client", client), ("server", server)):
+        for folder in sorted(p for p in (TEMPLATES / side).iterdir() if p.is_dir() and p.name.startswith("_")):
+            for module in sorted(folder.glob("*.py")):
+                plan.append((f"{side}/{folder.name}/{module.name}", f"{package}/{folder.name}/{module.name}"))
+    return plan
 
 
 def copied_outputs(api: Api) -> frozenset[str]:

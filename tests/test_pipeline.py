@@ -118,6 +118,6 @@ def test_runtime_templates_are_black_clean() -> None:
 
     from generator.format import MODE
 
-    for path in sorted((ROOT / "templates").rglob("_*.py")):
+    for path in sorted((ROOT / "templates").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert black.format_str(text, mode=MODE) == text, f"{path} is not black-formatted: run black -l 120 on it"

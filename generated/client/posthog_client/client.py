@@ -45,7 +45,12 @@ class DashboardsResource(_rt.SyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     def stream_tiles(self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET) -> _rt.RawResult:
-        """Retrieve environments dashboards stream tiles"""
+        """Retrieve environments dashboards stream tiles
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this dashboard.
+            format: Response format."""
         return self._send_raw(
             "GET",
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
@@ -84,7 +89,11 @@ class DashboardsResource(_rt.SyncResource):
         delete_insights: bool | _rt.Unset = _rt.UNSET,
         create_in_folder: str | _rt.Unset = _rt.UNSET,
     ) -> _rt.RawResult:
-        """Create environments dashboards create from template json"""
+        """Create environments dashboards create from template json
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            format: Response format."""
         return self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_from_template_json/",
@@ -131,7 +140,10 @@ class DashboardsResource(_rt.SyncResource):
         """Create environments dashboards create unlisted dashboard
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team). Returns 409 if unlisted dashboard with this tag already exists.
-        """
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            format: Response format."""
         return self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
@@ -160,7 +172,12 @@ class AsyncDashboardsResource(_rt.AsyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     async def stream_tiles(self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET) -> _rt.RawResult:
-        """Retrieve environments dashboards stream tiles"""
+        """Retrieve environments dashboards stream tiles
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this dashboard.
+            format: Response format."""
         return await self._send_raw(
             "GET",
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
@@ -199,7 +216,11 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         delete_insights: bool | _rt.Unset = _rt.UNSET,
         create_in_folder: str | _rt.Unset = _rt.UNSET,
     ) -> _rt.RawResult:
-        """Create environments dashboards create from template json"""
+        """Create environments dashboards create from template json
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            format: Response format."""
         return await self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_from_template_json/",
@@ -246,7 +267,10 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         """Create environments dashboards create unlisted dashboard
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team). Returns 409 if unlisted dashboard with this tag already exists.
-        """
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            format: Response format."""
         return await self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
@@ -277,7 +301,12 @@ class DataColorThemesResource(_rt.SyncResource):
     def list(
         self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET, offset: int | _rt.Unset = _rt.UNSET
     ) -> PaginatedDataColorThemeList:
-        """List all environments data color themes"""
+        """List all environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results."""
         return self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/",
@@ -299,7 +328,11 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def create(self, project_id: str, *, name: str, colors: Any | _rt.Unset = _rt.UNSET) -> DataColorTheme:
-        """Create environments data color themes"""
+        """Create environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return self._send(
             "POST",
             "/api/environments/{project_id}/data_color_themes/",
@@ -309,7 +342,11 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: int) -> DataColorTheme:
-        """Retrieve environments data color themes"""
+        """Retrieve environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         return self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -318,7 +355,11 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: int) -> None:
-        """Delete environments data color themes"""
+        """Delete environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         return self._send(
             "DELETE",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -329,7 +370,11 @@ class DataColorThemesResource(_rt.SyncResource):
     def update(
         self, project_id: str, id: int, *, name: str | _rt.Unset = _rt.UNSET, colors: Any | _rt.Unset = _rt.UNSET
     ) -> DataColorTheme:
-        """Update environments data color themes"""
+        """Update environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         return self._send(
             "PATCH",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -345,7 +390,12 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
     async def list(
         self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET, offset: int | _rt.Unset = _rt.UNSET
     ) -> PaginatedDataColorThemeList:
-        """List all environments data color themes"""
+        """List all environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results."""
         return await self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/",
@@ -367,7 +417,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def create(self, project_id: str, *, name: str, colors: Any | _rt.Unset = _rt.UNSET) -> DataColorTheme:
-        """Create environments data color themes"""
+        """Create environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return await self._send(
             "POST",
             "/api/environments/{project_id}/data_color_themes/",
@@ -377,7 +431,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: int) -> DataColorTheme:
-        """Retrieve environments data color themes"""
+        """Retrieve environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         return await self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -386,7 +444,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: int) -> None:
-        """Delete environments data color themes"""
+        """Delete environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         return await self._send(
             "DELETE",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -397,7 +459,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
     async def update(
         self, project_id: str, id: int, *, name: str | _rt.Unset = _rt.UNSET, colors: Any | _rt.Unset = _rt.UNSET
     ) -> DataColorTheme:
-        """Update environments data color themes"""
+        """Update environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         return await self._send(
             "PATCH",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -418,7 +484,13 @@ class DatasetItemsResource(_rt.SyncResource):
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
     ) -> PaginatedDatasetItemList:
-        """List all environments dataset items"""
+        """List all environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            dataset: Only return items that belong to the dataset with this id.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results."""
         return self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/",
@@ -457,7 +529,11 @@ class DatasetItemsResource(_rt.SyncResource):
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> DatasetItem:
-        """Create environments dataset items"""
+        """Create environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return self._send(
             "POST",
             "/api/environments/{project_id}/dataset_items/",
@@ -476,7 +552,11 @@ class DatasetItemsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID) -> DatasetItem:
-        """Retrieve environments dataset items"""
+        """Retrieve environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         return self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -487,7 +567,11 @@ class DatasetItemsResource(_rt.SyncResource):
     def destroy(self, project_id: str, id: UUID) -> None:
         """Delete environments dataset items
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         return self._send(
             "DELETE",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -510,7 +594,11 @@ class DatasetItemsResource(_rt.SyncResource):
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> DatasetItem:
-        """Update environments dataset items"""
+        """Update environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         return self._send(
             "PATCH",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -540,7 +628,13 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
     ) -> PaginatedDatasetItemList:
-        """List all environments dataset items"""
+        """List all environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            dataset: Only return items that belong to the dataset with this id.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results."""
         return await self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/",
@@ -579,7 +673,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> DatasetItem:
-        """Create environments dataset items"""
+        """Create environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return await self._send(
             "POST",
             "/api/environments/{project_id}/dataset_items/",
@@ -598,7 +696,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID) -> DatasetItem:
-        """Retrieve environments dataset items"""
+        """Retrieve environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         return await self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -609,7 +711,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
     async def destroy(self, project_id: str, id: UUID) -> None:
         """Delete environments dataset items
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         return await self._send(
             "DELETE",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -632,7 +738,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> DatasetItem:
-        """Update environments dataset items"""
+        """Update environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         return await self._send(
             "PATCH",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -664,7 +774,15 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
     ) -> PaginatedDatasetList:
-        """List all environments datasets"""
+        """List all environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results.
+            order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+            search: Search term; matches name, description or metadata, case-insensitively."""
         return self._send(
             "GET",
             "/api/environments/{project_id}/datasets/",
@@ -713,7 +831,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Create environments datasets"""
+        """Create environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return self._send(
             "POST",
             "/api/environments/{project_id}/datasets/",
@@ -723,7 +845,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID) -> Dataset:
-        """Retrieve environments datasets"""
+        """Retrieve environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return self._send(
             "GET",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -734,7 +860,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
     def destroy(self, project_id: str, id: UUID) -> None:
         """Delete environments datasets
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return self._send(
             "DELETE",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -753,7 +883,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Update environments datasets"""
+        """Update environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return self._send(
             "PATCH",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -776,7 +910,15 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
     ) -> PaginatedDatasetList:
-        """List all environments datasets"""
+        """List all environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results.
+            order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+            search: Search term; matches name, description or metadata, case-insensitively."""
         return await self._send(
             "GET",
             "/api/environments/{project_id}/datasets/",
@@ -825,7 +967,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Create environments datasets"""
+        """Create environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return await self._send(
             "POST",
             "/api/environments/{project_id}/datasets/",
@@ -835,7 +981,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID) -> Dataset:
-        """Retrieve environments datasets"""
+        """Retrieve environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return await self._send(
             "GET",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -846,7 +996,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
     async def destroy(self, project_id: str, id: UUID) -> None:
         """Delete environments datasets
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return await self._send(
             "DELETE",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -865,7 +1019,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Update environments datasets"""
+        """Update environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return await self._send(
             "PATCH",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -888,7 +1046,15 @@ class DatasetsResource(_rt.SyncResource):
         order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
     ) -> PaginatedDatasetList:
-        """List all datasets"""
+        """List all datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results.
+            order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+            search: Search term; matches name, description or metadata, case-insensitively."""
         return self._send(
             "GET",
             "/api/projects/{project_id}/datasets/",
@@ -937,7 +1103,11 @@ class DatasetsResource(_rt.SyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Create datasets"""
+        """Create datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return self._send(
             "POST",
             "/api/projects/{project_id}/datasets/",
@@ -947,7 +1117,11 @@ class DatasetsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID) -> Dataset:
-        """Retrieve datasets"""
+        """Retrieve datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return self._send(
             "GET",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -958,7 +1132,11 @@ class DatasetsResource(_rt.SyncResource):
     def destroy(self, project_id: str, id: UUID) -> None:
         """Delete datasets
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return self._send(
             "DELETE",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -977,7 +1155,11 @@ class DatasetsResource(_rt.SyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Update datasets"""
+        """Update datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return self._send(
             "PATCH",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1000,7 +1182,15 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
     ) -> PaginatedDatasetList:
-        """List all datasets"""
+        """List all datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results.
+            order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+            search: Search term; matches name, description or metadata, case-insensitively."""
         return await self._send(
             "GET",
             "/api/projects/{project_id}/datasets/",
@@ -1049,7 +1239,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Create datasets"""
+        """Create datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         return await self._send(
             "POST",
             "/api/projects/{project_id}/datasets/",
@@ -1059,7 +1253,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID) -> Dataset:
-        """Retrieve datasets"""
+        """Retrieve datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return await self._send(
             "GET",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1070,7 +1268,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
     async def destroy(self, project_id: str, id: UUID) -> None:
         """Delete datasets
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return await self._send(
             "DELETE",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1089,7 +1291,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
     ) -> Dataset:
-        """Update datasets"""
+        """Update datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         return await self._send(
             "PATCH",
             "/api/projects/{project_id}/datasets/{id}/",

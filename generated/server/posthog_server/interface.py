@@ -41,13 +41,22 @@ class DashboardsApi:
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     async def stream_tiles(self, request: requests.DashboardsStreamTilesRequest, ctx: _rt.Context) -> _rt.Reply:
-        """Retrieve environments dashboards stream tiles"""
+        """Retrieve environments dashboards stream tiles
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this dashboard.
+            format: Response format."""
         raise NotImplementedError
 
     async def create_from_template_json(
         self, request: requests.DashboardsCreateFromTemplateJsonRequest, ctx: _rt.Context
     ) -> _rt.Reply:
-        """Create environments dashboards create from template json"""
+        """Create environments dashboards create from template json
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            format: Response format."""
         raise NotImplementedError
 
     async def create_unlisted_dashboard(
@@ -56,7 +65,10 @@ class DashboardsApi:
         """Create environments dashboards create unlisted dashboard
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team). Returns 409 if unlisted dashboard with this tag already exists.
-        """
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            format: Response format."""
         raise NotImplementedError
 
 
@@ -64,23 +76,44 @@ class DataColorThemesApi:
     """Color themes for data visualizations under `/api/environments/{project_id}/data_color_themes/`."""
 
     async def list(self, request: requests.DataColorThemesListRequest, ctx: _rt.Context) -> PaginatedDataColorThemeList:
-        """List all environments data color themes"""
+        """List all environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results."""
         raise NotImplementedError
 
     async def create(self, request: requests.DataColorThemesCreateRequest, ctx: _rt.Context) -> DataColorTheme:
-        """Create environments data color themes"""
+        """Create environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         raise NotImplementedError
 
     async def retrieve(self, request: requests.DataColorThemesRetrieveRequest, ctx: _rt.Context) -> DataColorTheme:
-        """Retrieve environments data color themes"""
+        """Retrieve environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         raise NotImplementedError
 
     async def destroy(self, request: requests.DataColorThemesDestroyRequest, ctx: _rt.Context) -> None:
-        """Delete environments data color themes"""
+        """Delete environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         raise NotImplementedError
 
     async def update(self, request: requests.DataColorThemesUpdateRequest, ctx: _rt.Context) -> DataColorTheme:
-        """Update environments data color themes"""
+        """Update environments data color themes
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A unique integer value identifying this data color theme."""
         raise NotImplementedError
 
 
@@ -88,25 +121,47 @@ class DatasetItemsApi:
     """Items of datasets under `/api/environments/{project_id}/dataset_items/`."""
 
     async def list(self, request: requests.DatasetItemsListRequest, ctx: _rt.Context) -> PaginatedDatasetItemList:
-        """List all environments dataset items"""
+        """List all environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            dataset: Only return items that belong to the dataset with this id.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results."""
         raise NotImplementedError
 
     async def create(self, request: requests.DatasetItemsCreateRequest, ctx: _rt.Context) -> DatasetItem:
-        """Create environments dataset items"""
+        """Create environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         raise NotImplementedError
 
     async def retrieve(self, request: requests.DatasetItemsRetrieveRequest, ctx: _rt.Context) -> DatasetItem:
-        """Retrieve environments dataset items"""
+        """Retrieve environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         raise NotImplementedError
 
     async def destroy(self, request: requests.DatasetItemsDestroyRequest, ctx: _rt.Context) -> None:
         """Delete environments dataset items
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         raise NotImplementedError
 
     async def update(self, request: requests.DatasetItemsUpdateRequest, ctx: _rt.Context) -> DatasetItem:
-        """Update environments dataset items"""
+        """Update environments dataset items
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset item."""
         raise NotImplementedError
 
 
@@ -114,25 +169,49 @@ class EnvironmentDatasetsApi:
     """Datasets under `/api/environments/{project_id}/datasets/`."""
 
     async def list(self, request: requests.EnvironmentDatasetsListRequest, ctx: _rt.Context) -> PaginatedDatasetList:
-        """List all environments datasets"""
+        """List all environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results.
+            order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+            search: Search term; matches name, description or metadata, case-insensitively."""
         raise NotImplementedError
 
     async def create(self, request: requests.EnvironmentDatasetsCreateRequest, ctx: _rt.Context) -> Dataset:
-        """Create environments datasets"""
+        """Create environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         raise NotImplementedError
 
     async def retrieve(self, request: requests.EnvironmentDatasetsRetrieveRequest, ctx: _rt.Context) -> Dataset:
-        """Retrieve environments datasets"""
+        """Retrieve environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         raise NotImplementedError
 
     async def destroy(self, request: requests.EnvironmentDatasetsDestroyRequest, ctx: _rt.Context) -> None:
         """Delete environments datasets
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         raise NotImplementedError
 
     async def update(self, request: requests.EnvironmentDatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
-        """Update environments datasets"""
+        """Update environments datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         raise NotImplementedError
 
 
@@ -140,23 +219,47 @@ class DatasetsApi:
     """Datasets under `/api/projects/{project_id}/datasets/`."""
 
     async def list(self, request: requests.DatasetsListRequest, ctx: _rt.Context) -> PaginatedDatasetList:
-        """List all datasets"""
+        """List all datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            limit: Number of results to return per page.
+            offset: The initial index from which to return the results.
+            order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+            search: Search term; matches name, description or metadata, case-insensitively."""
         raise NotImplementedError
 
     async def create(self, request: requests.DatasetsCreateRequest, ctx: _rt.Context) -> Dataset:
-        """Create datasets"""
+        """Create datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+        """
         raise NotImplementedError
 
     async def retrieve(self, request: requests.DatasetsRetrieveRequest, ctx: _rt.Context) -> Dataset:
-        """Retrieve datasets"""
+        """Retrieve datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         raise NotImplementedError
 
     async def destroy(self, request: requests.DatasetsDestroyRequest, ctx: _rt.Context) -> None:
         """Delete datasets
 
-        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true"""
+        Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         raise NotImplementedError
 
     async def update(self, request: requests.DatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
-        """Update datasets"""
+        """Update datasets
+
+        Args:
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            id: A UUID string identifying this dataset."""
         raise NotImplementedError

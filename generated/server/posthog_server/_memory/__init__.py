@@ -5,29 +5,28 @@ Conventions (not tied to one API): rows are scoped by the values of the path par
 item's id (e.g. `project_id`), so one project never sees another's; the server fills read-only fields (`id`,
 `created_at`, `updated_at`, `created_by`, `team`, anything else required); a row whose `deleted` is true is
 soft-deleted; lists paginate with `limit`/`offset` and absolute `next`/`previous` URLs.
+
+`Store` is here; list filtering and paging are in `_query_memory`, server-set values in `_synth_memory`, and
+value and annotation helpers in `_values_memory`.
 """
 
 from __future__ import annotations
 
 import builtins
-import enum
-import hashlib
 import itertools
 import json
 import threading
-import types
-import typing
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
 from typing import Any, NoReturn, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pydantic
-import pydantic_core
 
-from ._runtime import Context, Reply, conflict, not_allowed, not_found
+from .query import _filter, _int_or_zero, _item_type, _order, _page_url, _positive, _values
+from .._runtime import Context, Reply, conflict, not_allowed, not_found
+from .synth import _Synth
+from .values import _ID_NAMES, Row, _jsonable, _key, _now, _wire
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Store"]
 
@@ -36,13 +35,10 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 DEFAULT_PAGE_SIZE = 100
 """Page size of list operations when the client sends no `limit`."""
 
-_NOT_FILTERS = frozenset({"search", "limit", "offset", "format", "order_by", "ordering"})
-_ID_NAMES = ("id", "pk", "uuid")
 _USER_FIELDS = ("created_by", "updated_by", "last_modified_by", "owner", "user")
 _TEAM_FIELDS = ("team", "team_id", "project", "project_id", "environment", "environment_id")
 _TIMESTAMP_FIELDS = ("created_at", "updated_at")
 
-Row = dict[str, Any]
 Scope = tuple[tuple[str, str], ...]
 
 
@@ -51,157 +47,6 @@ class _Entry:
     seq: int
     data: Row
     unique_by: tuple[str, ...] = ()
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return _jsonable(value.value)
-    return pydantic_core.to_jsonable_python(value, by_alias=True)
-
-
-def _key(value: Any) -> str:
-    """A hashable, comparable spelling of a JSON value (ids, filter values)."""
-    value = _jsonable(value)
-    if isinstance(value, str):
-        return value.lower() if _looks_like_uuid(value) else value
-    return json.dumps(value, sort_keys=True)
-
-
-def _looks_like_uuid(value: str) -> bool:
-    if len(value) != 36:
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _strip_optional(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without `None`, and whether `None` was allowed."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _strip_optional(typing.get_args(annotation)[0])
-    if origin is typing.Union or origin is types.UnionType:
-        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        nullable = len(args) != len(typing.get_args(annotation))
-        if len(args) == 1:
-            inner, inner_nullable = _strip_optional(args[0])
-            return inner, nullable or inner_nullable
-        return annotation, nullable
-    return annotation, annotation is type(None)
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)
-
-
-def _wire(name: str, info: pydantic.fields.FieldInfo) -> str:
-    return info.alias or name
-
-
-def _is_text_or_json(annotation: Any) -> tuple[bool, bool]:
-    """(is a string field, is a free-form JSON field)."""
-    inner, _ = _strip_optional(annotation)
-    if inner is str:
-        return True, False
-    if inner is Any or inner is object:
-        return False, True
-    origin = typing.get_origin(inner)
-    if inner is dict or origin is dict or origin is Mapping:
-        return False, True
-    return False, False
-
-
-class _Synth:
-    """Values for server-set fields, fitted to the annotation of the model's field."""
-
-    def __init__(self, key: str, team: Any, now: str) -> None:
-        self.key = key
-        self.team = team
-        self.now = now
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        self.user_id = int(digest[:7], 16) % 1_000_000 + 1
-        self.user_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"spec-server-user:{digest}")
-        self.user_conventions: dict[str, Any] = {
-            "id": self.user_id,
-            "pk": self.user_id,
-            "uuid": str(self.user_uuid),
-            "distinct_id": digest[:32],
-            "first_name": "Dev",
-            "last_name": "User",
-            "name": "Dev User",
-            "email": "dev@example.com",
-            "is_email_verified": True,
-        }
-
-    def user(self, annotation: Any) -> Any:
-        inner, _ = _strip_optional(annotation)
-        if _is_model(inner):
-            return self.model(inner, self.user_conventions)
-        if inner is int:
-            return self.user_id
-        if inner is uuid.UUID:
-            return str(self.user_uuid)
-        if inner is str:
-            return self.user_conventions["email"]
-        skip = ("pk", "name")
-        return {name: value for name, value in self.user_conventions.items() if name not in skip}
-
-    def team_value(self, annotation: Any) -> Any:
-        inner, _ = _strip_optional(annotation)
-        text = str(self.team)
-        if inner is str:
-            return text
-        if inner is int:
-            return int(text) if text.isdigit() else 1
-        return self.value(annotation)
-
-    def model(self, model: type[pydantic.BaseModel], conventions: Mapping[str, Any]) -> Row:
-        row: Row = {}
-        for name, info in model.model_fields.items():
-            wire = _wire(name, info)
-            if wire in conventions or name in conventions:
-                row[wire] = conventions.get(wire, conventions.get(name))
-            elif info.is_required():
-                row[wire] = self.value(info.annotation)
-        return row
-
-    def value(self, annotation: Any) -> Any:
-        inner, nullable = _strip_optional(annotation)
-        if nullable or inner is Any or inner is object or inner is None:
-            return None
-        if typing.get_origin(inner) is typing.Literal:
-            return typing.get_args(inner)[0]
-        if isinstance(inner, type):
-            if issubclass(inner, enum.Enum):
-                return next(iter(inner)).value
-            if inner is bool:
-                return False
-            if issubclass(inner, int):
-                return 0
-            if issubclass(inner, float):
-                return 0.0
-            if issubclass(inner, str):
-                return ""
-            if issubclass(inner, datetime):
-                return self.now
-            if issubclass(inner, date):
-                return self.now[:10]
-            if issubclass(inner, uuid.UUID):
-                return str(uuid.uuid4())
-            if issubclass(inner, pydantic.BaseModel):
-                return self.model(inner, {})
-        origin = typing.get_origin(inner)
-        if origin in (list, tuple, set, frozenset) or inner in (list, tuple, set, frozenset):
-            return []
-        if origin is dict or inner is dict:
-            return {}
-        return None
 
 
 class Store:
@@ -416,137 +261,3 @@ class Store:
             self._rows.clear()
             self._next_int.clear()
             self._writable.clear()
-
-
-# --------------------------------------------------------------------------------------------------- list helpers
-
-
-def _item_type(page_type: type[pydantic.BaseModel]) -> type[pydantic.BaseModel] | None:
-    info = page_type.model_fields.get("results")
-    if info is None:
-        return None
-    inner, _ = _strip_optional(info.annotation)
-    args = typing.get_args(inner)
-    if args and _is_model(args[0]):
-        item: type[pydantic.BaseModel] = args[0]
-        return item
-    return None
-
-
-def _field_annotations(item_type: type[pydantic.BaseModel] | None) -> dict[str, Any]:
-    if item_type is None:
-        return {}
-    return {_wire(name, info): info.annotation for name, info in item_type.model_fields.items()}
-
-
-def _values(value: Any) -> set[str]:
-    if value is None or value == "" or value == []:
-        return set()
-    if isinstance(value, (builtins.list, tuple, set)):
-        return {_key(item) for item in value if item is not None}
-    return {_key(value)}
-
-
-def _filter(
-    rows: builtins.list[tuple[int, Row]],
-    query: Mapping[str, Any],
-    item_type: type[pydantic.BaseModel] | None,
-    writable: frozenset[str] | None,
-) -> builtins.list[tuple[int, Row]]:
-    fields = _field_annotations(item_type)
-    search = query.get("search")
-    if isinstance(search, str) and search:
-        needle = search.lower()
-        text_fields: builtins.list[str] = []
-        json_fields: builtins.list[str] = []
-        for name, annotation in fields.items():
-            if name in _ID_NAMES or (writable is not None and name not in writable):
-                continue
-            is_text, is_json = _is_text_or_json(annotation)
-            if is_text:
-                text_fields.append(name)
-            elif is_json:
-                json_fields.append(name)
-
-        def matches(row: Row) -> bool:
-            for name in text_fields:
-                value = row.get(name)
-                if isinstance(value, str) and needle in value.lower():
-                    return True
-            for name in json_fields:
-                value = row.get(name)
-                if value is not None and needle in json.dumps(value, ensure_ascii=False).lower():
-                    return True
-            return False
-
-        rows = [(seq, row) for seq, row in rows if matches(row)]
-    for name, value in query.items():
-        if name in _NOT_FILTERS or value is None:
-            continue
-        if name.endswith("__in"):
-            field = name[: -len("__in")]
-            if field not in fields:
-                continue
-            wanted = _values(value)
-            rows = [(seq, row) for seq, row in rows if _key(row.get(field)) in wanted]
-        elif name in fields:
-            wanted_key = _key(value)
-            rows = [(seq, row) for seq, row in rows if _key(row.get(name)) == wanted_key]
-    return rows
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if value is None:
-        return (0, 0)
-    if isinstance(value, bool):
-        return (1, int(value))
-    if isinstance(value, (int, float)):
-        return (1, value)
-    if isinstance(value, str):
-        return (2, value)
-    return (3, json.dumps(value, sort_keys=True))
-
-
-def _order(
-    rows: builtins.list[tuple[int, Row]], order_by: Any, item_type: type[pydantic.BaseModel] | None
-) -> builtins.list[tuple[int, Row]]:
-    fields = _field_annotations(item_type)
-    terms: builtins.list[str] = []
-    if order_by:
-        raw = order_by if isinstance(order_by, (builtins.list, tuple)) else [order_by]
-        terms = [str(_jsonable(term)) for term in raw if term]
-    if not terms:
-        terms = ["-created_at"] if "created_at" in fields else []
-    # Ties keep a stable order: newest first when the default (descending) order applies, else insertion order.
-    descending_default = bool(terms) and terms[0].startswith("-")
-    ordered = sorted(rows, key=lambda pair: pair[0], reverse=descending_default)
-    for term in reversed(terms):
-        name = term.lstrip("-")
-        if fields and name not in fields:
-            continue
-        ordered = sorted(ordered, key=lambda pair: _sort_key(pair[1].get(name)), reverse=term.startswith("-"))
-    return ordered
-
-
-def _positive(value: Any) -> int:
-    try:
-        number = int(value) if value is not None else 0
-    except (TypeError, ValueError):
-        return 0
-    return number if number > 0 else 0
-
-
-def _int_or_zero(value: Any) -> int:
-    try:
-        return int(value) if value is not None else 0
-    except (TypeError, ValueError):
-        return 0
-
-
-def _page_url(url: str, limit: int, offset: int) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("limit", "offset")]
-    query.append(("limit", str(limit)))
-    if offset > 0:
-        query.append(("offset", str(offset)))
-    return urlunsplit(parts._replace(query=urlencode(query)))

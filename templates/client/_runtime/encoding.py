@@ -1,0 +1,115 @@
+"""What a request carries: `UNSET`, the base models, and how arguments become path segments, queries and bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal
+from urllib.parse import quote, urlencode
+from uuid import UUID
+
+import pydantic
+
+JSON = "application/json"
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_SAFE_SEGMENT = re.compile(r"[\w.~@:-]*", re.ASCII).fullmatch
+
+
+class Unset:
+    """Type of `UNSET`, the default of optional arguments: "not given" (whereas `None` is sent as null)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset()
+
+
+class ApiModel(pydantic.BaseModel):
+    """Base of response models. Unknown fields a newer server sends are kept (`model_extra`), never an error."""
+
+    model_config = pydantic.ConfigDict(populate_by_name=True, extra="allow")
+
+
+class InputModel(ApiModel):
+    """Base of request-body models; unknown fields are ignored."""
+
+    model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class _NotNull:
+    """Marks an optional field whose schema does not allow null. The client tolerates a null anyway (a
+    lenient reader); the server's runtime refuses one."""
+
+
+NotNull = _NotNull()
+
+
+def csv(values: Sequence[Any] | Unset) -> str | Unset:
+    """A list sent as one comma-separated query value (`explode: false`): `a=1,2` instead of `a=1&a=2`."""
+    return values if isinstance(values, Unset) else ",".join(map(_text, values))
+
+
+def _text(value: Any) -> str:
+    """A query or path value as text: enums by value, booleans as true/false, dates in ISO 8601."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    """A value made JSON-able: UNSET entries dropped, models dumped by alias with only the fields set."""
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items() if not isinstance(v, Unset)}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    return _text(value) if isinstance(value, (UUID, date, datetime)) else value
+
+
+def _body(body: Any, media_type: str) -> dict[str, Any]:
+    """The httpx keyword for a request body: `content` (JSON or bytes), `data` (a form) or `files` (multipart)."""
+    if isinstance(body, Unset):
+        return {}
+    if isinstance(body, (bytes, bytearray)):
+        return {"content": bytes(body)}
+    if media_type in FORMS:
+        fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in _jsonable(body).items() if v is not None}
+        return {"data": fields} if media_type == FORMS[0] else {"files": {k: (None, v) for k, v in fields.items()}}
+    if isinstance(body, pydantic.BaseModel):
+        return {"content": body.model_dump_json(by_alias=True, exclude_unset=True).encode()}
+    return {"content": json.dumps(_jsonable(body), ensure_ascii=False, separators=(",", ":")).encode()}
+
+
+def _path_segment(value: Any) -> str:
+    """A path parameter, percent-encoded (`/`, `?`, `#`, spaces…) unless it is plainly safe, like ids are."""
+    text = _text(value)
+    return text if _SAFE_SEGMENT(text) else quote(text, safe="@:")
+
+
+def _query(query: Mapping[str, Any] | None) -> str:
+    """`?a=1&a=2&b=x,y`: UNSET and None values dropped, lists repeated; "" when nothing is left."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in (query or {}).items():
+        if isinstance(value, (list, tuple)):
+            pairs.extend((key, _text(item)) for item in value)
+        elif value is not None and not isinstance(value, Unset):
+            pairs.append((key, _text(value)))
+    return "?" + urlencode(pairs, safe=",", quote_via=quote) if pairs else ""

@@ -1,0 +1,177 @@
+"""The FastAPI app (error handlers, keys, body-size limit) and the `python -m <server>` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .auth import Keys, load_keys, load_keys_file
+from .errors import ApiError, BodyTooLarge, _loc_attr, _server_error, _too_large, _validation_error
+from .routes import _allowed_methods
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+"""Request bodies larger than this (1 MiB) are answered 413 unless `make_app` is told otherwise."""
+
+logger = logging.getLogger("spec_server")
+
+
+# --------------------------------------------------------------------------------------------------- body limit
+
+
+class BodyLimitMiddleware:
+    """Pure ASGI middleware: 413 for a request body past `max_body_bytes` (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_body_bytes
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    break
+                if declared > limit:
+                    await _too_large(limit).response()(scope, receive, send)
+                    return
+                break
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await _too_large(limit).response()(scope, receive, send)
+
+
+# --------------------------------------------------------------------------------------------------- the app
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    headers: dict[str, str] = dict(getattr(exc, "headers", None) or {})
+    if status == 404:
+        return ApiError(404, "Not found.", code="not_found", headers=headers).response()
+    if status == 405:
+        allowed = sorted(_allowed_methods(request))
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+        return ApiError(
+            405, f'Method "{request.method}" not allowed.', code="method_not_allowed", headers=headers
+        ).response()
+    detail = getattr(exc, "detail", None)
+    return ApiError(status, str(detail or "Error."), headers=headers).response()
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ApiError):
+        return exc.response()
+    return _server_error().response()
+
+
+async def _body_too_large(request: Request, exc: Exception) -> Response:
+    limit = exc.limit if isinstance(exc, BodyTooLarge) else DEFAULT_MAX_BODY_BYTES
+    return _too_large(limit).response()
+
+
+async def _request_validation(request: Request, exc: Exception) -> Response:
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    if not errors:
+        return ApiError(400, "Invalid input.", type="validation_error").response()
+    first = errors[0]
+    loc = [part for part in first.get("loc", ()) if part not in ("body", "query", "path", "header", "cookie")]
+    return _validation_error(first, attr=_loc_attr(loc)).response()
+
+
+async def _unhandled(request: Request, exc: Exception) -> Response:
+    logger.error("unhandled error in %s %s: %r", request.method, request.url.path, exc)
+    return _server_error().response()
+
+
+def make_app(
+    title: str,
+    version: str,
+    *,
+    keys: Mapping[str, Sequence[str]] | None = None,
+    keys_env: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """The FastAPI app with PostHog-shaped errors, API keys and the request body limit."""
+    app = FastAPI(title=title, version=version)
+    app.state.api_keys = load_keys(keys, keys_env)
+    app.state.max_body_bytes = max_body_bytes
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(Exception, _unhandled)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes)
+    return app
+
+
+# --------------------------------------------------------------------------------------------------- command line
+
+
+def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv: Sequence[str] | None = None) -> None:
+    """`python -m <server>`: parse the command line, configure keys, run uvicorn."""
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the API (in-memory implementation by default).")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
+    parser.add_argument(
+        "--keys-file", default=None, help=f"JSON file mapping API keys to scopes (default: ${keys_env}, or a dev key)"
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY_BYTES,
+        help=f"largest accepted request body in bytes (default: {DEFAULT_MAX_BODY_BYTES})",
+    )
+    parser.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
+    args = parser.parse_args(argv)
+
+    keys: Keys | None
+    if args.keys_file:
+        keys = load_keys_file(args.keys_file)
+    else:
+        keys = load_keys(None, keys_env) or None
+    if not keys:
+        dev_key = "phx_dev_" + secrets.token_urlsafe(24)
+        keys = {dev_key: frozenset({"*"})}
+        print(f"No API keys configured (${keys_env} or --keys-file); development key with every scope:", flush=True)
+        print(f"    Authorization: Bearer {dev_key}", flush=True)
+
+    import uvicorn
+
+    app = create_app(keys={key: sorted(scopes) for key, scopes in keys.items()}, max_body_bytes=args.max_body_bytes)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
