@@ -38,7 +38,7 @@ def test_request_models_leave_out_read_only_fields_and_patch_is_partial() -> Non
     assert [f.required for f in models["DatasetInput"].fields] == [True, False, False, False]
     assert not any(f.required for f in models["DatasetPatch"].fields)
     assert _op(api, "datasets", "create").body.type_expr == "DatasetInput"  # type: ignore[union-attr]
-    assert _op(api, "datasets", "update").body.partial  # type: ignore[union-attr]
+    assert _op(api, "datasets", "update").body.type_expr == "DatasetPatch"  # type: ignore[union-attr]
 
 
 def test_parameters_scopes_pagination_and_behaviour() -> None:
@@ -55,7 +55,7 @@ def test_parameters_scopes_pagination_and_behaviour() -> None:
     assert destroy.behaviour.memory_call == "forbid" and "deleted" in destroy.not_allowed_detail
     unlisted = _op(api, "dashboards", "create_unlisted_dashboard")
     assert unlisted.result_kind == "raw" and unlisted.behaviour.unique_by == "('tags',)" and 409 in unlisted.error_statuses
-    assert _op(api, "dashboards", "stream_tiles").streamable
+    assert _op(api, "dashboards", "stream_tiles").stream_name == "stream_tiles_stream"
 
 
 def _spec(schemas: dict[str, Any], paths: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -89,3 +89,31 @@ def test_spec_text_reaches_the_model_only_escaped() -> None:
     field = model.fields[0]
     assert field.name == "a_b" and field.wire == "'a b'"
     assert eval(field.default_literal) == "x'\""  # noqa: S307 - a repr round trip
+
+
+def test_write_only_fields_stay_out_of_responses_and_read_only_out_of_inputs() -> None:
+    schemas = {
+        "User": {
+            "type": "object",
+            "required": ["id", "name"],
+            "properties": {
+                "id": {"type": "integer", "readOnly": True},
+                "name": {"type": "string"},
+                "password": {"type": "string", "writeOnly": True},
+                "mode": {"type": "string", "enum": ["fast", "slow"], "default": "fast"},
+            },
+        }
+    }
+    body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}
+    ok = {"201": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}}
+    api = build_api(_spec(schemas, {"/users/": {"post": {"operationId": "create", "requestBody": body, "responses": ok}}}), "t")
+    models = {m.name: m for m in api.models}
+    assert [f.name for f in models["User"].fields] == ["id", "name", "mode"]
+    assert [f.name for f in models["UserInput"].fields] == ["name", "password", "mode"]
+    assert models["UserInput"].fields[-1].default_literal == "UserMode.FAST"
+
+
+def test_resource_names_never_shadow_the_client_or_create_app() -> None:
+    paths = {f"/{tag}/": {"get": {"tags": [tag], "responses": {"204": {"description": "ok"}}}} for tag in ("host", "close", "store")}
+    api = build_api(_spec({}, paths), "t")
+    assert [r.attr for r in api.resources] == ["host_", "close_", "store_"]

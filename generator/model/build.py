@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from generator.model import names, text
+from generator.model import imports, names, text
 from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
@@ -22,10 +22,20 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
     resources = build_resources(spec, types)
     info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
     title = str(info.get("title") or "API")
-    prefix = names.package(title, "x")[:-2].upper()
+    prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
     version = str(info.get("version") or "")
+    models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
+    model_names = tuple([*types.enums, *types.models, *types.aliases])
+    snippets_by_kind = {
+        "models": imports.models_snippets(models, enums, aliases),
+        "client": imports.client_snippets(resources),
+        "requests": imports.requests_snippets(resources),
+        "interface": imports.interface_snippets(resources),
+        "memory": imports.memory_snippets(resources),
+        "app": imports.app_snippets(resources),
+    }
     return Api(
         title=text.one_line(title),
         version=version if _PEP440.fullmatch(version) else "0.0.0",
@@ -34,13 +44,14 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         server_package=names.package(title, "server"),
         client_class=f"{names.pascal(title, fallback='Api')}Client",
         async_client_class=f"Async{names.pascal(title, fallback='Api')}Client",
+        user_agent=text.literal(f"{names.package(title, 'client')}/{version if _PEP440.fullmatch(version) else '0.0.0'}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),
         default_host=hosts[0][1] if hosts else text.literal("http://localhost"),
         hosts=hosts,
-        models=tuple(types.models.values()),
-        enums=tuple(types.enums.values()),
-        aliases=_alias_order(types.aliases),
+        models=models,
+        enums=enums,
+        aliases=aliases,
         resources=resources,
         title_literal=text.literal(title),
         title_toml=text.toml_string(title)[1:-1],
@@ -48,7 +59,8 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         doc_markdown=text.markdown(info.get("description")),
         server_keys_env=text.literal(f"{prefix}_API_KEYS"),
         server_keys_env_doc=text.one_line(f"{prefix}_API_KEYS"),
-        model_names=tuple([*types.enums, *types.models, *types.aliases]),
+        imports={kind: imports.import_lines(snippets) for kind, snippets in snippets_by_kind.items()},
+        model_imports={kind: imports.used_models(snippets, model_names) for kind, snippets in snippets_by_kind.items()},
         warnings=tuple(warnings),
     )
 

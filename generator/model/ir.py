@@ -78,9 +78,9 @@ class Param:
     type_expr: str  # annotation without the Unset part
     required: bool
     explode: bool
-    default: str  # client keyword default: "UNSET" when optional
     doc: str
     value_expr: str  # how the client passes the value: the name, or `_rt.csv(name)` for explode: false
+    request_field: str  # the field declaration in the server's request model
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,6 @@ class Body:
     media_type: str  # Python literal
     required: bool
     fields: tuple[Field, ...]  # flattened into client keywords; empty when passed whole as `body`
-    partial: bool  # PATCH: only the fields the caller set are sent
 
 
 @dataclass(frozen=True)
@@ -107,36 +106,35 @@ class Behaviour:
     id_kind: str  # "uuid", "int" or "str"
     unique_by: str  # Python literal tuple of wire names: a create that repeats one answers 409
     memory_call: str  # the in-memory store method serving it, or "unsupported" (answers 501)
+    memory_args: str  # its arguments, as source
 
 
 @dataclass(frozen=True)
 class Operation:
     method_name: str
     http_method: str  # "GET"
-    path: str  # Python literal of the path template
     summary: str  # escaped, one line
     doc: str  # escaped docstring text
     params: tuple[Param, ...]
     body: Body | None
     success_status: int
-    result_type: str  # "None" or a type expression; raw results use the runtime's RawResult
     result_kind: str  # model, none, raw
-    result_is_class: bool  # result_type names a class, so the runtime's overloads type the call
     result_annotation: str  # what the client method returns
+    client_signature: str  # "self, project_id: str, *, ..." as source
+    client_call: str  # the runtime call the client method returns (awaited in the async flavour)
+    client_cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
+    page_call: str  # the runtime call of the walk-every-page iterator, or ""
+    stream_call: str  # the runtime call of the streaming variant, or ""
+    stream_name: str  # the streaming variant's method name, or ""
     error_statuses: tuple[int, ...]  # documented 4xx/5xx, listed in the server README
     pagination: Pagination | None
-    streamable: bool
     scopes: str  # Python literal tuple
     request_class: str  # server: the typed request object
     server_path: str  # Python literal of the route path, placeholders renamed to parameter names
-    client_path: str  # the same for str.format_map: stray braces doubled
     server_result: str  # what the server interface method returns
     behaviour: Behaviour
     not_allowed_detail: str  # Python literal: 405's description when the spec forbids this method, else ""
     example_call: str  # one line for the README
-    client_params: tuple[str, ...]  # the client method's parameters as source, "*" included
-    call_args: tuple[str, ...]  # keyword arguments the client passes to the runtime
-    read_args: tuple[str, ...]  # the same without body and hint (iterators, streams)
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
 
 
@@ -147,6 +145,7 @@ class Resource:
     class_name: str  # client resource class
     async_class_name: str
     interface_name: str  # server interface
+    memory_class: str  # its in-memory implementation
     router_name: str
     doc: str
     operations: tuple[Operation, ...]
@@ -161,6 +160,7 @@ class Api:
     server_package: str
     client_class: str
     async_client_class: str
+    user_agent: str  # Python literal
     api_key_env: str  # Python literal
     host_env: str  # Python literal
     default_host: str  # Python literal
@@ -175,5 +175,6 @@ class Api:
     doc_markdown: str
     server_keys_env: str  # Python literal
     server_keys_env_doc: str  # escaped text
-    model_names: tuple[str, ...]  # every class and alias in models.py, for imports
+    imports: dict[str, tuple[str, ...]]  # module kind -> its import lines (standard library and third party)
+    model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
     warnings: tuple[str, ...]

@@ -35,7 +35,7 @@ RUNTIME_NAMES = frozenset(
 # Class names that would shadow what generated modules import.
 RESERVED_CLASSES = frozenset(dir(builtins)) | {
     "Any", "BaseModel", "ConfigDict", "Field", "Enum", "Literal", "Union", "Optional", "UUID", "datetime", "date",
-    "ApiModel", "ApiResponse", "Unset", "UNSET", "Page", "Operation", "RootModel", "Annotated",
+    "ApiModel", "ApiResponse", "Unset", "UNSET", "RootModel", "Annotated",
     "List", "Dict", "TypeAlias", "ClassVar", "Iterator", "AsyncIterator", "ContextManager", "AsyncContextManager",
     "APIRouter", "FastAPI", "Mapping", "Sequence", "KEYS_ENV", "cast",
 }
@@ -81,19 +81,31 @@ def constant(raw: str, *, fallback: str = "VALUE") -> str:
     return name
 
 
-def unique(candidates: list[str], what: str, warnings: list[str]) -> list[str]:
-    """Resolve collisions by the written rule: later duplicates get _2, _3 ... in spec order, with a warning."""
+def unique(
+    candidates: list[str], what: str, warnings: list[str], *, raws: list[str] | None = None, joiner: str = "_"
+) -> list[str]:
+    """Resolve collisions by the written rule, with a warning for each: a raw name that is already its candidate
+    keeps it (`kind` beats `Kind`); the others, in spec order, get 2, 3 ... (`kind_2`, or `Kind2` for classes)."""
+    order = list(range(len(candidates)))
+    if raws is not None:
+        order.sort(key=lambda i: raws[i] != candidates[i])
     taken: set[str] = set()
-    result: list[str] = []
-    for name in candidates:
+    result = list(candidates)
+    for index in order:
+        name = candidates[index]
         chosen, counter = name, 2
         while chosen in taken:
-            chosen, counter = f"{name.rstrip('_')}_{counter}", counter + 1
+            chosen, counter = f"{name.rstrip('_')}{joiner}{counter}", counter + 1
         if chosen != name:
             warnings.append(f"{what}: {name!r} is taken; using {chosen!r}")
         taken.add(chosen)
-        result.append(chosen)
+        result[index] = chosen
     return result
+
+
+def env_prefix(raw: str) -> str:
+    """Environment variable prefix: `PostHog` -> POSTHOG."""
+    return package(raw, "x")[: -len("_x")].upper()
 
 
 def package(raw: str, suffix: str) -> str:

@@ -14,8 +14,6 @@ from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.refs import resolve_pointer
 
 COMPONENT_PREFIX = "#/components/schemas/"
-# Generic types are spelled List/Dict: a client method may be called `list`, which would shadow the builtin
-# in the annotations of the methods after it.
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _CONSTRAINTS = {
@@ -42,11 +40,14 @@ class SchemaTypes:
     aliases: dict[str, Alias] = field(default_factory=dict)
     component_names: dict[str, str] = field(default_factory=dict)  # component key -> class name
     taken: set[str] = field(default_factory=set)
+    # Every field of each object model; the response model leaves out writeOnly fields, input models readOnly ones.
+    all_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
     _enum_by_values: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         keys = list(((self.spec.get("components") or {}).get("schemas") or {}).keys())
-        for key, name in zip(keys, names.unique([names.pascal(k) for k in keys], "schema name", self.warnings)):
+        candidates = [names.pascal(k) for k in keys]
+        for key, name in zip(keys, names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="")):
             self.component_names[key] = name
             self.taken.add(name)
 
@@ -57,7 +58,7 @@ class SchemaTypes:
 
     # -- naming -------------------------------------------------------------------------------
     def fresh(self, candidate: str) -> str:
-        chosen = names.unique([*sorted(self.taken), candidate], "class name", [])[-1]
+        chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
         if chosen != candidate:
             self.warnings.append(f"class name {candidate!r} is taken; using {chosen!r}")
         self.taken.add(chosen)
@@ -66,23 +67,20 @@ class SchemaTypes:
     # -- definitions ----------------------------------------------------------------------------
     def _define(self, name: str, schema: dict[str, Any]) -> None:
         doc = text.docstring(schema.get("description") or schema.get("title"))
-        if "enum" in schema and _enum_values(schema):
+        if _enum_base(schema):
             self.enums[name] = self._enum(name, schema, doc)
-        elif self._is_object_model(schema):
-            self.models[name] = self._model(name, schema, doc, is_input=False)
+        elif _is_object_model(schema):
+            self._store_model(self._model(name, schema, doc, is_input=False))
         else:
             self.aliases[name] = Alias(name, self.type_of(schema, name).annotation(), doc)
 
-    def _is_object_model(self, schema: dict[str, Any]) -> bool:
-        if "properties" in schema:
-            return True
-        return bool(schema.get("allOf")) and len(schema["allOf"]) > 1 or (
-            bool(schema.get("allOf")) and any(k in schema for k in ("properties", "required"))
-        )
+    def _store_model(self, model: ModelClass) -> None:
+        self.all_fields[model.name] = model.fields
+        self.models[model.name] = replace(model, fields=tuple(f for f in model.fields if not f.write_only))
 
     def _enum(self, name: str, schema: dict[str, Any], doc: str) -> EnumClass:
         values = _enum_values(schema)
-        base = "int" if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else "str"
+        base = _enum_base(schema)
         candidates = [
             names.constant(str(v), fallback="VALUE") if base == "str" else f"VALUE_{v}".replace("-", "MINUS_")
             for v in values
@@ -90,6 +88,13 @@ class SchemaTypes:
         members = names.unique(candidates, f"enum {name} member", self.warnings)
         literals = [text.literal(v if base == "int" else str(v)) for v in values]
         return EnumClass(name, doc, base, tuple(EnumMember(m, lit) for m, lit in zip(members, literals)))
+
+    def enum_member(self, enum: str, value: Any) -> str | None:
+        """`Mode.FAST` for a default of "fast", when `enum` is an enum class with that value."""
+        if enum not in self.enums:
+            return None
+        wanted = text.literal(value)
+        return next((f"{enum}.{m.name}" for m in self.enums[enum].members if m.value == wanted), None)
 
     def inline_enum(self, context: str, schema: dict[str, Any]) -> str:
         values = tuple(str(v) for v in _enum_values(schema))
@@ -137,13 +142,16 @@ class SchemaTypes:
         info = self.type_of(schema, owner + names.pascal(wire))
         default = schema.get("default", target.get("default"))
         extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.expr)
+        default_literal = "None"
+        if isinstance(default, (str, int, float, bool)):
+            default_literal = self.enum_member(info.expr, default) or text.literal(default)
         return Field(
             name=py,
             wire=text.literal(wire),
             type_expr=info.annotation(),
-            default_literal=text.literal(default) if _literal_default(default) else "None",
+            default_literal=default_literal,
             extras=tuple(extras),
-            doc=text.one_line(schema.get("description") or ("" if "$ref" in schema else target.get("description"))),
+            doc=text.wrap(text.one_line(schema.get("description") or ("" if "$ref" in schema else target.get("description")))),
             required=required,
             read_only=bool(schema.get("readOnly") or target.get("readOnly")),
             write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
@@ -151,13 +159,27 @@ class SchemaTypes:
         )
 
     def input_model(self, name: str, source: ModelClass, *, partial: bool) -> ModelClass:
-        """A request-body model: read-only fields left out; for PATCH every field optional."""
+        """A request-body model: read-only fields left out, write-only ones in; for PATCH every field optional."""
         if name not in self.models:
             fields = tuple(
-                replace(f, required=False, read_only=False) if partial else f for f in source.fields if not f.read_only
+                replace(f, required=False) if partial else f
+                for f in self.all_fields.get(source.name, source.fields)
+                if not f.read_only
             )
             self.models[name] = ModelClass(name, source.doc, fields, True)
         return self.models[name]
+
+    def inline_input(self, context: str, schema: dict[str, Any], *, partial: bool) -> ModelClass:
+        """An inline request-body object becomes an input model directly (no response twin)."""
+        name = self.fresh(names.pascal(context))
+        self.models[name] = ModelClass(name, "", (), True)  # reserve first: the schema may recurse
+        full = self._model(name, schema, text.docstring(schema.get("description")), is_input=True)
+        self.all_fields[name] = full.fields
+        del self.models[name]
+        return self.input_model(name, full, partial=partial)
+
+    def needs_input_model(self, model: ModelClass) -> bool:
+        return any(f.read_only or f.write_only for f in self.all_fields.get(model.name, model.fields))
 
     # -- types ------------------------------------------------------------------------------------
     def deref(self, schema: Any) -> Any:
@@ -179,7 +201,9 @@ class SchemaTypes:
             key = ref[len(COMPONENT_PREFIX):] if ref.startswith(COMPONENT_PREFIX) else None
             if key in self.component_names:
                 target = self.deref(schema)
-                inner_null = isinstance(target, dict) and (target.get("nullable") or "null" in _types(target))
+                inner_null = isinstance(target, dict) and (
+                    target.get("nullable") or "null" in _types(target) or None in (_as_list(target.get("enum")))
+                )
                 return TypeInfo(self.component_names[key], nullable or bool(inner_null))
             return self.type_of(self.deref(schema), context)
         types = _types(schema)
@@ -187,12 +211,12 @@ class SchemaTypes:
             return TypeInfo("None", True)
         if "null" in types:
             nullable, types = True, [t for t in types if t != "null"]
-        if "const" in schema:
-            return TypeInfo(f"Literal[{text.literal(schema['const'])}]", nullable)
+        const = schema.get("const", ...)
+        if const is None or isinstance(const, (str, int)):  # bools are ints; floats are no Literal
+            return TypeInfo(f"Literal[{text.literal(const)}]" if const is not None else "None", nullable)
         if "enum" in schema:
-            values = _enum_values(schema)
-            nullable = nullable or (isinstance(schema["enum"], list) and None in schema["enum"])
-            if values:
+            nullable = nullable or None in _as_list(schema["enum"])
+            if _enum_base(schema):
                 return TypeInfo(self.inline_enum(context, schema), nullable)
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
@@ -206,6 +230,8 @@ class SchemaTypes:
         if len(types) > 1:
             return self._union([{**schema, "type": t} for t in types], context, nullable)
         kind = types[0] if types else ("object" if "properties" in schema else None)
+        # Generic types are spelled List/Dict: a client method may be called `list`, which would shadow the builtin
+        # in the annotations of the methods after it.
         if kind == "object":
             if schema.get("properties"):
                 return TypeInfo(self._inline_model(context, schema), nullable)
@@ -235,7 +261,7 @@ class SchemaTypes:
     def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
         name = self.fresh(names.pascal(context))
         self.models[name] = ModelClass(name, "", (), False)  # reserve first: the schema may recurse
-        self.models[name] = self._model(name, schema, text.docstring(schema.get("description")), is_input=False)
+        self._store_model(self._model(name, schema, text.docstring(schema.get("description")), is_input=False))
         return name
 
 
@@ -259,8 +285,24 @@ def _enum_values(schema: dict[str, Any]) -> list[Any]:
     return seen
 
 
-def _literal_default(value: Any) -> bool:
-    return isinstance(value, (str, int, float, bool)) and not isinstance(value, dict)
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _enum_base(schema: dict[str, Any]) -> str | None:
+    """"str" or "int" when every enum value is one (an enum class), else None (the schema's type serves)."""
+    values = _enum_values(schema)
+    if values and all(isinstance(v, str) for v in values):
+        return "str"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return None
+
+
+def _is_object_model(schema: dict[str, Any]) -> bool:
+    """Properties, or an allOf that merges several members (or adds required names) into one object."""
+    all_of = schema.get("allOf")
+    return "properties" in schema or (isinstance(all_of, list) and (len(all_of) > 1 or "required" in schema))
 
 
 def _constraints(schema: dict[str, Any], expr: str) -> list[str]:

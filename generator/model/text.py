@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 MAX_DOC = 4000
@@ -24,9 +25,23 @@ def docstring(text: object) -> str:
     text = text.replace("\r\n", "\n").strip()
     if len(text) > MAX_DOC:
         text = text[:MAX_DOC].rstrip() + " …"
+    return wrap(_escape(text))
+
+
+def _escape(text: str) -> str:
     lines = [line.rstrip() for line in text.split("\n")]
-    escaped = "\n".join("".join(_escape_char(ch) for ch in line) for line in lines).replace('"', '\\"')
-    return escaped
+    return "\n".join("".join(_escape_char(ch) for ch in line) for line in lines).replace('"', '\\"')
+
+
+def wrap(doc: str, width: int = 100) -> str:
+    """Long docstring lines wrapped at spaces (black leaves docstrings alone); an indented line's
+    continuation is indented four more."""
+    wrapped: list[str] = []
+    for line in doc.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        more = indent + "    " if indent else ""
+        wrapped += textwrap.wrap(line, width, subsequent_indent=more, break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join(wrapped)
 
 
 def one_line(text: object, limit: int = 200) -> str:
@@ -36,7 +51,7 @@ def one_line(text: object, limit: int = 200) -> str:
     flat = " ".join(text.split())
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
-    return docstring(flat)
+    return _escape(flat)
 
 
 def literal(value: Any) -> str:

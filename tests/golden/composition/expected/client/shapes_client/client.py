@@ -3,23 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
-from uuid import UUID
+from typing import ClassVar, cast
 
 from . import _runtime as _rt
-from .models import (
-    CircleKind,
-    SquareKind,
-    Base,
-    Circle,
-    Square,
-    Shape,
-    Label,
-)
+from .models import Label, Shape
 
 _SETTINGS = _rt.Settings(
     api_key_env="SHAPES_API_KEY",
@@ -34,15 +21,11 @@ class ShapesResource(_rt.SyncResource):
 
     def create(self, *, body: Shape) -> Shape:
         """shapes_create"""
-        result = self._send("POST", "/shapes/", Shape, path_params={}, body=body)
-        return cast("Shape", result)
+        return cast("Shape", self._send("POST", "/shapes/", Shape, path_params={}, body=body))
 
-    def labels_list(
-        self,
-    ) -> Label:
+    def labels_list(self) -> Label:
         """labels_list"""
-        result = self._send("GET", "/labels/", Label, path_params={})
-        return cast("Label", result)
+        return cast("Label", self._send("GET", "/labels/", Label, path_params={}))
 
 
 class AsyncShapesResource(_rt.AsyncResource):
@@ -50,15 +33,11 @@ class AsyncShapesResource(_rt.AsyncResource):
 
     async def create(self, *, body: Shape) -> Shape:
         """shapes_create"""
-        result = await self._send("POST", "/shapes/", Shape, path_params={}, body=body)
-        return cast("Shape", result)
+        return cast("Shape", await self._send("POST", "/shapes/", Shape, path_params={}, body=body))
 
-    async def labels_list(
-        self,
-    ) -> Label:
+    async def labels_list(self) -> Label:
         """labels_list"""
-        result = await self._send("GET", "/labels/", Label, path_params={})
-        return cast("Label", result)
+        return cast("Label", await self._send("GET", "/labels/", Label, path_params={}))
 
 
 class ShapesClient(_rt.SyncClient):

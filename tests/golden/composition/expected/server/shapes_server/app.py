@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -14,15 +10,7 @@ from fastapi import APIRouter, FastAPI
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
-from .models import (
-    CircleKind,
-    SquareKind,
-    Base,
-    Circle,
-    Square,
-    Shape,
-    Label,
-)
+from .models import Shape
 
 KEYS_ENV = "SHAPES_API_KEYS"
 

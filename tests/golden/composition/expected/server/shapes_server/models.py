@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, Dict, List, Literal, TypeAlias
-from uuid import UUID
+from typing import Annotated, TypeAlias
 
 from pydantic import Field
 

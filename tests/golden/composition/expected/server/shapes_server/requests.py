@@ -3,22 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
-from pydantic import Field
-
 from . import _runtime as _rt
-from .models import (
-    CircleKind,
-    SquareKind,
-    Base,
-    Circle,
-    Square,
-    Shape,
-    Label,
-)
+from .models import Shape
 
 
 class ShapesCreateRequest(_rt.RequestModel):

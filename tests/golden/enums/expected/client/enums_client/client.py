@@ -3,21 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
-from uuid import UUID
+from typing import ClassVar, List
 
 from . import _runtime as _rt
-from .models import (
-    Status,
-    Priority,
-    TicketChannel,
-    Sort,
-    Ticket,
-)
+from .models import Sort, Status, Ticket
 
 _SETTINGS = _rt.Settings(
     api_key_env="ENUMS_API_KEY",

@@ -3,12 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, Dict, List, Literal, TypeAlias
-from uuid import UUID
-
-from pydantic import Field
+from typing import Annotated
 
 from . import _runtime as _rt
 

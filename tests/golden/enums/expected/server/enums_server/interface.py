@@ -8,19 +8,11 @@ touches your code. A method you leave alone answers 501 Not Implemented. Raise
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
+from typing import List
 
 from . import _runtime as _rt
 from . import requests
-from .models import (
-    Status,
-    Priority,
-    TicketChannel,
-    Sort,
-    Ticket,
-)
+from .models import Ticket
 
 
 class TicketsApi:

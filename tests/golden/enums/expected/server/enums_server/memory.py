@@ -3,20 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
-from .models import (
-    Status,
-    Priority,
-    TicketChannel,
-    Sort,
-    Ticket,
-)
 
 
 class MemoryTicketsApi(interface.TicketsApi):
@@ -24,10 +13,3 @@ class MemoryTicketsApi(interface.TicketsApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
-
-
-def memory_implementations(store: _mem.Store) -> dict[str, object]:
-    """Every interface, implemented in memory over one store."""
-    return {
-        "tickets": MemoryTicketsApi(store),
-    }

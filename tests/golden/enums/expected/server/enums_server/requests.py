@@ -3,24 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
-from pydantic import Field
-
 from . import _runtime as _rt
-from .models import (
-    Status,
-    Priority,
-    TicketChannel,
-    Sort,
-    Ticket,
-)
+from .models import Sort, Status
 
 
 class TicketsListRequest(_rt.RequestModel):
     """tickets_list"""
 
-    status: Status | None = Field(None, alias="status")
-    sort: Sort | None = Field(None, alias="sort")
+    status: Status | None = None
+    sort: Sort | None = None

@@ -3,19 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
-from uuid import UUID
+from typing import ClassVar, Dict, List
 
 from . import _runtime as _rt
-from .models import (
-    NodeMeta,
-    NodeMetaOwner,
-    Node,
-)
+from .models import Node, NodeMeta
 
 _SETTINGS = _rt.Settings(
     api_key_env="TREES_API_KEY",

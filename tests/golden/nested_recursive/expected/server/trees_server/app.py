@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -14,11 +10,7 @@ from fastapi import APIRouter, FastAPI
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
-from .models import (
-    NodeMeta,
-    NodeMetaOwner,
-    Node,
-)
+from .models import Node
 
 KEYS_ENV = "TREES_API_KEYS"
 

@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
-from .models import (
-    NodeMeta,
-    NodeMetaOwner,
-    Node,
-)
+from .models import Node
 
 
 class MemoryTreesApi(interface.TreesApi):
@@ -25,10 +17,3 @@ class MemoryTreesApi(interface.TreesApi):
 
     async def create(self, request: requests.TreesCreateRequest, ctx: _rt.Context) -> Node:
         return self._store.create(ctx, "trees", Node, id_kind="str")
-
-
-def memory_implementations(store: _mem.Store) -> dict[str, object]:
-    """Every interface, implemented in memory over one store."""
-    return {
-        "trees": MemoryTreesApi(store),
-    }

@@ -3,18 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
-from pydantic import Field
-
 from . import _runtime as _rt
-from .models import (
-    NodeMeta,
-    NodeMetaOwner,
-    Node,
-)
+from .models import Node
 
 
 class TreesCreateRequest(_rt.RequestModel):

@@ -3,19 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
+from typing import ClassVar
 from uuid import UUID
 
 from . import _runtime as _rt
-from .models import (
-    Profile,
-    Settings,
-    ProfilePatch,
-)
+from .models import Profile, Settings
 
 _SETTINGS = _rt.Settings(
     api_key_env="NULLABLES_API_KEY",

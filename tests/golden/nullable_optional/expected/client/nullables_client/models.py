@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import Enum
-from typing import Annotated, Any, Dict, List, Literal, TypeAlias
+from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field

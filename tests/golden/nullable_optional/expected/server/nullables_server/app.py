@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -14,11 +10,7 @@ from fastapi import APIRouter, FastAPI
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
-from .models import (
-    Profile,
-    Settings,
-    ProfilePatch,
-)
+from .models import ProfilePatch
 
 KEYS_ENV = "NULLABLES_API_KEYS"
 
@@ -33,7 +25,7 @@ def profiles_router(impl: interface.ProfilesApi) -> APIRouter:
         impl.retrieve,
         scopes=(),
         status=200,
-        params=(("id", "id", "path", True),),
+        params=(("id", "id", "path", False),),
     )
     _rt.route(
         router,
@@ -43,7 +35,7 @@ def profiles_router(impl: interface.ProfilesApi) -> APIRouter:
         impl.update,
         scopes=(),
         status=200,
-        params=(("id", "id", "path", True),),
+        params=(("id", "id", "path", False),),
         body=ProfilePatch,
         body_required=True,
         media_type="application/json",

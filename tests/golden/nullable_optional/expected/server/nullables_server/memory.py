@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
-from .models import (
-    Profile,
-    Settings,
-    ProfilePatch,
-)
+from .models import Profile
 
 
 class MemoryProfilesApi(interface.ProfilesApi):
@@ -28,10 +20,3 @@ class MemoryProfilesApi(interface.ProfilesApi):
 
     async def update(self, request: requests.ProfilesUpdateRequest, ctx: _rt.Context) -> Profile:
         return self._store.update(ctx, "profiles", Profile, id_kind="uuid")
-
-
-def memory_implementations(store: _mem.Store) -> dict[str, object]:
-    """Every interface, implemented in memory over one store."""
-    return {
-        "profiles": MemoryProfilesApi(store),
-    }

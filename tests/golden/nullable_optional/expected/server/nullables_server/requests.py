@@ -3,28 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
 from uuid import UUID
 
-from pydantic import Field
-
 from . import _runtime as _rt
-from .models import (
-    Profile,
-    Settings,
-    ProfilePatch,
-)
+from .models import ProfilePatch
 
 
 class ProfilesRetrieveRequest(_rt.RequestModel):
     """profiles_retrieve"""
 
-    id: UUID = Field(alias="id")
+    id: UUID
 
 
 class ProfilesUpdateRequest(_rt.RequestModel):
     """profiles_update"""
 
-    id: UUID = Field(alias="id")
+    id: UUID
     body: ProfilePatch

@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
-from uuid import UUID
+from typing import ClassVar
 
 from . import _runtime as _rt
-from .models import (
-    Model,
-    List_,
-)
+from .models import Model
 
 _SETTINGS = _rt.Settings(
     api_key_env="ODDNAMES2NDEDITION_API_KEY",

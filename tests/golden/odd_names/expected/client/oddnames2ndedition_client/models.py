@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import Enum
-from typing import Annotated, Any, Dict, List, Literal, TypeAlias
-from uuid import UUID
+from typing import Annotated
 
 from pydantic import Field
 

@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -14,10 +10,7 @@ from fastapi import APIRouter, FastAPI
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
-from .models import (
-    Model,
-    List_,
-)
+from .models import List_
 
 KEYS_ENV = "ODDNAMES2NDEDITION_API_KEYS"
 
@@ -33,7 +26,7 @@ def class__router(impl: interface.ClassApi) -> APIRouter:
         scopes=(),
         status=200,
         params=(
-            ("from", "from_", "path", True),
+            ("from", "from_", "path", False),
             ("import", "import_", "query", True),
             ("StartTime<", "start_time_lt", "query", True),
             ("StartTime>", "start_time_gt", "query", True),

@@ -3,17 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
-from .models import (
-    Model,
-    List_,
-)
+from .models import Model
 
 
 class MemoryClassApi(interface.ClassApi):
@@ -31,11 +24,3 @@ class MemoryWithSpaceAndSlashApi(interface.WithSpaceAndSlashApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
-
-
-def memory_implementations(store: _mem.Store) -> dict[str, object]:
-    """Every interface, implemented in memory over one store."""
-    return {
-        "class_": MemoryClassApi(store),
-        "with_space_and_slash": MemoryWithSpaceAndSlashApi(store),
-    }

@@ -3,17 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from pydantic import Field
 
 from . import _runtime as _rt
-from .models import (
-    Model,
-    List_,
-)
+from .models import List_
 
 
 class ClassGetItemRequest(_rt.RequestModel):

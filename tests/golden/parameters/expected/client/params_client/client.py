@@ -4,19 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
-from uuid import UUID
+from datetime import date
+from typing import ClassVar, List
 
 from . import _runtime as _rt
-from .models import (
-    Issue,
-    IssuesListResponse,
-    IssuesCreateBody,
-    OrgsUpdateSettingsBody,
-)
+from .models import Issue, IssuesListResponse
 
 _SETTINGS = _rt.Settings(
     api_key_env="PARAMS_API_KEY",

@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -14,12 +10,7 @@ from fastapi import APIRouter, FastAPI
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
-from .models import (
-    Issue,
-    IssuesListResponse,
-    IssuesCreateBody,
-    OrgsUpdateSettingsBody,
-)
+from .models import IssuesCreateBody, OrgsUpdateSettingsBody
 
 KEYS_ENV = "PARAMS_API_KEYS"
 
@@ -35,13 +26,13 @@ def issues_router(impl: interface.IssuesApi) -> APIRouter:
         scopes=(),
         status=200,
         params=(
-            ("org", "org", "path", True),
-            ("repo", "repo", "path", True),
+            ("org", "org", "path", False),
+            ("repo", "repo", "path", False),
             ("limit", "limit", "query", True),
             ("labels", "labels", "query", False),
             ("assignee", "assignee", "query", True),
             ("since", "since", "query", True),
-            ("X-Request-Id", "x_request_id", "header", True),
+            ("X-Request-Id", "x_request_id", "header", False),
             ("session", "session", "cookie", True),
         ),
     )
@@ -54,8 +45,8 @@ def issues_router(impl: interface.IssuesApi) -> APIRouter:
         scopes=(),
         status=201,
         params=(
-            ("org", "org", "path", True),
-            ("repo", "repo", "path", True),
+            ("org", "org", "path", False),
+            ("repo", "repo", "path", False),
         ),
         body=IssuesCreateBody,
         body_required=True,
@@ -74,7 +65,7 @@ def orgs_router(impl: interface.OrgsApi) -> APIRouter:
         impl.upload_avatar,
         scopes=(),
         status=204,
-        params=(("org", "org", "path", True),),
+        params=(("org", "org", "path", False),),
         body=bytes,
         body_required=False,
         media_type="application/octet-stream",
@@ -87,7 +78,7 @@ def orgs_router(impl: interface.OrgsApi) -> APIRouter:
         impl.delete_avatar,
         scopes=(),
         status=200,
-        params=(("org", "org", "path", True),),
+        params=(("org", "org", "path", False),),
     )
     _rt.route(
         router,
@@ -97,7 +88,7 @@ def orgs_router(impl: interface.OrgsApi) -> APIRouter:
         impl.update_settings,
         scopes=(),
         status=200,
-        params=(("org", "org", "path", True),),
+        params=(("org", "org", "path", False),),
         body=OrgsUpdateSettingsBody,
         body_required=False,
         media_type="application/x-www-form-urlencoded",

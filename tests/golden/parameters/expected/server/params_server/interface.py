@@ -8,18 +8,9 @@ touches your code. A method you leave alone answers 501 Not Implemented. Raise
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _runtime as _rt
 from . import requests
-from .models import (
-    Issue,
-    IssuesListResponse,
-    IssuesCreateBody,
-    OrgsUpdateSettingsBody,
-)
+from .models import Issue, IssuesListResponse
 
 
 class IssuesApi:

@@ -3,19 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
-from .models import (
-    Issue,
-    IssuesListResponse,
-    IssuesCreateBody,
-    OrgsUpdateSettingsBody,
-)
 
 
 class MemoryIssuesApi(interface.IssuesApi):
@@ -33,11 +23,3 @@ class MemoryOrgsApi(interface.OrgsApi):
 
     async def update_settings(self, request: requests.OrgsUpdateSettingsRequest, ctx: _rt.Context) -> _rt.Reply:
         return self._store.action_create(ctx, "orgs", id_kind="str", unique_by=())
-
-
-def memory_implementations(store: _mem.Store) -> dict[str, object]:
-    """Every interface, implemented in memory over one store."""
-    return {
-        "issues": MemoryIssuesApi(store),
-        "orgs": MemoryOrgsApi(store),
-    }

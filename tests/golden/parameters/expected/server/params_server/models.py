@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import Enum
-from typing import Annotated, Any, Dict, List, Literal, TypeAlias
-from uuid import UUID
+from typing import Annotated, List
 
 from pydantic import Field
 
@@ -24,11 +21,11 @@ class IssuesListResponse(_rt.ApiModel):
     results: List[Issue]
 
 
-class IssuesCreateBody(_rt.ApiModel):
+class IssuesCreateBody(_rt.InputModel):
     title: str
     body_: Annotated[str | None, _rt.NotNull] = Field(None, alias="body")
 
 
-class OrgsUpdateSettingsBody(_rt.ApiModel):
+class OrgsUpdateSettingsBody(_rt.InputModel):
     visibility: Annotated[str | None, _rt.NotNull] = Field(None, alias="Visibility")
     default_branch: Annotated[str | None, _rt.NotNull] = Field(None, alias="DefaultBranch")

@@ -3,57 +3,51 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
+from datetime import date
+from typing import List
 
 from pydantic import Field
 
 from . import _runtime as _rt
-from .models import (
-    Issue,
-    IssuesListResponse,
-    IssuesCreateBody,
-    OrgsUpdateSettingsBody,
-)
+from .models import IssuesCreateBody, OrgsUpdateSettingsBody
 
 
 class IssuesListRequest(_rt.RequestModel):
     """List issues"""
 
-    org: str = Field(alias="org")
-    repo: int = Field(alias="repo")
-    limit: int = Field(alias="limit")
-    labels: List[str] | None = Field(None, alias="labels")
-    assignee: List[str] | None = Field(None, alias="assignee")
-    since: date | None = Field(None, alias="since")
+    org: str
+    repo: int
+    limit: int
+    labels: List[str] | None = None
+    assignee: List[str] | None = None
+    since: date | None = None
     x_request_id: str | None = Field(None, alias="X-Request-Id")
-    session: str | None = Field(None, alias="session")
+    session: str | None = None
 
 
 class IssuesCreateRequest(_rt.RequestModel):
     """issues_create"""
 
-    org: str = Field(alias="org")
-    repo: int = Field(alias="repo")
+    org: str
+    repo: int
     body: IssuesCreateBody
 
 
 class OrgsUploadAvatarRequest(_rt.RequestModel):
     """orgs_upload_avatar"""
 
-    org: str = Field(alias="org")
+    org: str
     body: bytes | None = None
 
 
 class OrgsDeleteAvatarRequest(_rt.RequestModel):
     """orgs_delete_avatar"""
 
-    org: str = Field(alias="org")
+    org: str
 
 
 class OrgsUpdateSettingsRequest(_rt.RequestModel):
     """orgs_update_settings"""
 
-    org: str = Field(alias="org")
+    org: str
     body: OrgsUpdateSettingsBody | None = None

@@ -1,0 +1,104 @@
+"""What the in-memory server does for each operation, read from the shape of its path and responses.
+
+`coll/{id}` is an item (retrieve, update, destroy), `coll/{id}/verb` an item action, `coll/verb` a
+collection action, `coll` the collection itself (list, create). A collection is a static segment that
+some path follows with a parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from generator.model import text
+from generator.model.ir import Behaviour, Operation, Param, Resource
+
+_PARAM = re.compile(r"^\{[^{}]*\}$")
+_ITEM_KINDS = {"get": "retrieve", "patch": "update", "put": "update", "delete": "destroy"}
+
+
+def collections(spec: dict[str, Any]) -> frozenset[str]:
+    """Static path segments directly followed by a parameter somewhere in the document."""
+    found: set[str] = set()
+    for path in spec.get("paths") or {}:
+        segments = [s for s in str(path).split("/") if s]
+        found |= {a for a, b in zip(segments, segments[1:]) if _PARAM.match(b) and not _PARAM.match(a)}
+    return frozenset(found)
+
+
+def forbids(responses: dict[str, Any]) -> bool:
+    """The operation is documented as always refused: a 405 and no 2xx."""
+    return "405" in responses and not any(str(s).startswith("2") for s in responses)
+
+
+def behaviour(
+    path: str, method: str, op: dict[str, Any], params: tuple[Param, ...], known: frozenset[str],
+    *, result_model: str | None, result_id_type: str, result_kind: str, paginated: bool, not_allowed: str,
+) -> Behaviour:
+    segments = [s for s in path.split("/") if s]
+    is_param = [bool(_PARAM.match(s)) for s in segments]
+    kind, collection, id_wire = "action_create", "items", ""
+    if len(segments) >= 2 and is_param[-1] and not is_param[-2]:
+        collection, id_wire = segments[-2], segments[-1][1:-1]
+        kind = _ITEM_KINDS.get(method, "action_create")
+    elif segments and not is_param[-1] and segments[-1] in known:
+        collection, kind = segments[-1], {"get": "list", "post": "create"}.get(method, "action_create")
+    elif len(segments) >= 3 and not is_param[-1] and is_param[-2] and not is_param[-3] and segments[-3] in known:
+        collection, id_wire = segments[-3], segments[-2][1:-1]
+        kind = "action_read" if method == "get" else "action_create"
+    elif len(segments) >= 2 and not is_param[-1] and not is_param[-2] and segments[-2] in known:
+        collection, kind = segments[-2], "action_read" if method == "get" else "action_create"
+    elif segments and not is_param[-1]:
+        collection, kind = segments[-1], {"get": "list", "post": "create"}.get(method, "action_create")
+    if kind == "destroy" and forbids(op.get("responses") or {}):
+        kind = "destroy_forbidden"
+    id_param = next((p for p in params if p.location == "path" and p.wire == text.literal(id_wire)), None)
+    id_kind = _id_kind(id_param.type_expr if id_param else result_id_type)
+    unique = op.get("x-unique-by")
+    unique_by = text.literal(tuple(str(u) for u in unique) if isinstance(unique, list) else ())
+    call = _memory_call(kind, result_kind if result_model or result_kind != "model" else "other", paginated)
+    return Behaviour(kind, text.literal(collection), id_kind, unique_by, call, _memory_args(
+        call, text.literal(collection), result_model, id_kind, unique_by, not_allowed
+    ))
+
+
+def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
+    """Which in-memory behaviour fits; anything the store cannot honour is left to answer 501."""
+    if kind == "list":
+        return "list" if paginated and result_kind == "model" else "unsupported"
+    if kind in ("create", "retrieve", "update"):
+        return kind if result_kind == "model" else "unsupported"
+    if kind == "destroy":
+        return "destroy" if result_kind == "none" else "unsupported"
+    if kind == "destroy_forbidden":
+        return "forbid"
+    return kind if result_kind == "raw" else "unsupported"
+
+
+def _memory_args(call: str, collection: str, result_model: str | None, id_kind: str, unique_by: str, detail: str) -> str:
+    if call == "forbid":
+        return detail
+    if call in ("destroy", "action_read", "action_create"):
+        return f'ctx, {collection}, id_kind="{id_kind}", unique_by={unique_by}'
+    return f'ctx, {collection}, {result_model}, id_kind="{id_kind}"'
+
+
+def _id_kind(type_expr: str) -> str:
+    return "uuid" if type_expr.startswith("UUID") else "int" if type_expr.startswith("int") else "str"
+
+
+def unify_id_kinds(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+    """A collection's id kind comes from its `{id}` path parameter wherever one declares it."""
+    declared: dict[str, str] = {}
+    for resource in resources:
+        for op in resource.operations:
+            if op.behaviour.kind in ("retrieve", "update", "destroy", "destroy_forbidden", "action_read"):
+                declared.setdefault(op.behaviour.collection, op.behaviour.id_kind)
+
+    def unified(op: Operation) -> Operation:
+        b = op.behaviour
+        kind = declared.get(b.collection, b.id_kind)
+        return replace(op, behaviour=replace(b, id_kind=kind, memory_args=b.memory_args.replace(f'id_kind="{b.id_kind}"', f'id_kind="{kind}"')))
+
+    return tuple(replace(r, operations=tuple(unified(op) for op in r.operations)) for r in resources)
