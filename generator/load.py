@@ -8,6 +8,7 @@ absurd nesting are refused instead of expanded.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,11 +25,18 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader that keeps timestamps as strings (OpenAPI dates are strings)."""
+    """Safe loader with YAML 1.2's core scalars: timestamps stay strings (OpenAPI dates are strings), and only
+    true/false are booleans (YAML 1.1 also reads `on`, `off`, `yes`, `no`, which are enum values in real specs)."""
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _CORE_BOOL if tag == _BOOL else regexp)
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:timestamp" and (tag != _BOOL or first in "tTfF")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
