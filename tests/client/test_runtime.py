@@ -558,7 +558,7 @@ def test_model_and_bytes_and_form_bodies(client: Any, recorder: Recorder) -> Non
     assert recorder.requests[-1].headers["Content-Type"] == "application/octet-stream"
     form = {"name": "n", "tags": ["a"], "skip": rt.UNSET, "none": None}
     resource._send("POST", path, None, path_params=params, body=form, media_type="application/x-www-form-urlencoded")
-    assert recorder.bodies[-1] == b"name=n&tags=%5B%22a%22%5D"
+    assert recorder.bodies[-1] == b"name=n&tags=a"  # lists as repeated keys, as the server reads them
     assert recorder.requests[-1].headers["Content-Type"] == "application/x-www-form-urlencoded"
     resource._send("POST", path, None, path_params=params, body={"name": "n"}, media_type="multipart/form-data")
     assert recorder.requests[-1].headers["Content-Type"].startswith("multipart/form-data; boundary=")

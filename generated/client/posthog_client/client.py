@@ -6,31 +6,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from contextlib import AbstractContextManager as ContextManager
-from datetime import date, datetime
-from typing import Any, ClassVar, Dict, List, Literal, cast
+from datetime import datetime
+from typing import Any, ClassVar, List
 from uuid import UUID
 
 from . import _runtime as _rt
 from .models import (
-    RoleAtOrganizationEnum,
-    RestrictionLevelEnum,
+    DataColorTheme,
+    Dataset,
+    DatasetItem,
     Format,
     OrderByItem,
-    ErrorResponse,
-    UserBasic,
-    DataColorTheme,
-    DatasetItem,
-    Dataset,
-    Dashboard,
     PaginatedDataColorThemeList,
     PaginatedDatasetItemList,
     PaginatedDatasetList,
-    DataColorThemeInput,
-    DataColorThemePatch,
-    DatasetItemInput,
-    DatasetItemPatch,
-    DatasetInput,
-    DatasetPatch,
+    RestrictionLevelEnum,
 )
 
 _SETTINGS = _rt.Settings(
@@ -48,9 +38,12 @@ class DashboardsResource(_rt.SyncResource):
         """Retrieve environments dashboards stream tiles
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id: A unique integer value identifying this dashboard.
-            format: Response format."""
+            format: Response format.
+        """
         return self._send_raw(
             "GET",
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
@@ -92,8 +85,11 @@ class DashboardsResource(_rt.SyncResource):
         """Create environments dashboards create from template json
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            format: Response format."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            format: Response format.
+        """
         return self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_from_template_json/",
@@ -139,11 +135,15 @@ class DashboardsResource(_rt.SyncResource):
     ) -> _rt.RawResult:
         """Create environments dashboards create unlisted dashboard
 
-        Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team). Returns 409 if unlisted dashboard with this tag already exists.
+        Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
+        Returns 409 if unlisted dashboard with this tag already exists.
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            format: Response format."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            format: Response format.
+        """
         return self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
@@ -175,9 +175,12 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         """Retrieve environments dashboards stream tiles
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id: A unique integer value identifying this dashboard.
-            format: Response format."""
+            format: Response format.
+        """
         return await self._send_raw(
             "GET",
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
@@ -219,8 +222,11 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         """Create environments dashboards create from template json
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            format: Response format."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            format: Response format.
+        """
         return await self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_from_template_json/",
@@ -266,11 +272,15 @@ class AsyncDashboardsResource(_rt.AsyncResource):
     ) -> _rt.RawResult:
         """Create environments dashboards create unlisted dashboard
 
-        Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team). Returns 409 if unlisted dashboard with this tag already exists.
+        Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
+        Returns 409 if unlisted dashboard with this tag already exists.
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            format: Response format."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            format: Response format.
+        """
         return await self._send_raw(
             "POST",
             "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
@@ -304,9 +314,12 @@ class DataColorThemesResource(_rt.SyncResource):
         """List all environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             limit: Number of results to return per page.
-            offset: The initial index from which to return the results."""
+            offset: The initial index from which to return the results.
+        """
         return self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/",
@@ -331,7 +344,9 @@ class DataColorThemesResource(_rt.SyncResource):
         """Create environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return self._send(
             "POST",
@@ -345,8 +360,11 @@ class DataColorThemesResource(_rt.SyncResource):
         """Retrieve environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         return self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -358,8 +376,11 @@ class DataColorThemesResource(_rt.SyncResource):
         """Delete environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         return self._send(
             "DELETE",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -373,8 +394,11 @@ class DataColorThemesResource(_rt.SyncResource):
         """Update environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         return self._send(
             "PATCH",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -393,9 +417,12 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         """List all environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             limit: Number of results to return per page.
-            offset: The initial index from which to return the results."""
+            offset: The initial index from which to return the results.
+        """
         return await self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/",
@@ -420,7 +447,9 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         """Create environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return await self._send(
             "POST",
@@ -434,8 +463,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         """Retrieve environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         return await self._send(
             "GET",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -447,8 +479,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         """Delete environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         return await self._send(
             "DELETE",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -462,8 +497,11 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         """Update environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         return await self._send(
             "PATCH",
             "/api/environments/{project_id}/data_color_themes/{id}/",
@@ -487,10 +525,13 @@ class DatasetItemsResource(_rt.SyncResource):
         """List all environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             dataset: Only return items that belong to the dataset with this id.
             limit: Number of results to return per page.
-            offset: The initial index from which to return the results."""
+            offset: The initial index from which to return the results.
+        """
         return self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/",
@@ -532,7 +573,9 @@ class DatasetItemsResource(_rt.SyncResource):
         """Create environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return self._send(
             "POST",
@@ -555,8 +598,11 @@ class DatasetItemsResource(_rt.SyncResource):
         """Retrieve environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         return self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -570,8 +616,11 @@ class DatasetItemsResource(_rt.SyncResource):
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         return self._send(
             "DELETE",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -597,8 +646,11 @@ class DatasetItemsResource(_rt.SyncResource):
         """Update environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         return self._send(
             "PATCH",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -631,10 +683,13 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         """List all environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             dataset: Only return items that belong to the dataset with this id.
             limit: Number of results to return per page.
-            offset: The initial index from which to return the results."""
+            offset: The initial index from which to return the results.
+        """
         return await self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/",
@@ -676,7 +731,9 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         """Create environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return await self._send(
             "POST",
@@ -699,8 +756,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         """Retrieve environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         return await self._send(
             "GET",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -714,8 +774,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         return await self._send(
             "DELETE",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -741,8 +804,11 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         """Update environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         return await self._send(
             "PATCH",
             "/api/environments/{project_id}/dataset_items/{id}/",
@@ -777,12 +843,15 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         """List all environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id_in: Only return datasets with these ids. Multiple values may be separated by commas.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
-            search: Search term; matches name, description or metadata, case-insensitively."""
+            search: Search term; matches name, description or metadata, case-insensitively.
+        """
         return self._send(
             "GET",
             "/api/environments/{project_id}/datasets/",
@@ -834,7 +903,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         """Create environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return self._send(
             "POST",
@@ -848,8 +919,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         """Retrieve environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return self._send(
             "GET",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -863,8 +937,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return self._send(
             "DELETE",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -886,8 +963,11 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         """Update environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return self._send(
             "PATCH",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -913,12 +993,15 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         """List all environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id_in: Only return datasets with these ids. Multiple values may be separated by commas.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
-            search: Search term; matches name, description or metadata, case-insensitively."""
+            search: Search term; matches name, description or metadata, case-insensitively.
+        """
         return await self._send(
             "GET",
             "/api/environments/{project_id}/datasets/",
@@ -970,7 +1053,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         """Create environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return await self._send(
             "POST",
@@ -984,8 +1069,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         """Retrieve environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return await self._send(
             "GET",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -999,8 +1087,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return await self._send(
             "DELETE",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -1022,8 +1113,11 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         """Update environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return await self._send(
             "PATCH",
             "/api/environments/{project_id}/datasets/{id}/",
@@ -1049,12 +1143,15 @@ class DatasetsResource(_rt.SyncResource):
         """List all datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id_in: Only return datasets with these ids. Multiple values may be separated by commas.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
-            search: Search term; matches name, description or metadata, case-insensitively."""
+            search: Search term; matches name, description or metadata, case-insensitively.
+        """
         return self._send(
             "GET",
             "/api/projects/{project_id}/datasets/",
@@ -1106,7 +1203,9 @@ class DatasetsResource(_rt.SyncResource):
         """Create datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return self._send(
             "POST",
@@ -1120,8 +1219,11 @@ class DatasetsResource(_rt.SyncResource):
         """Retrieve datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return self._send(
             "GET",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1135,8 +1237,11 @@ class DatasetsResource(_rt.SyncResource):
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return self._send(
             "DELETE",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1158,8 +1263,11 @@ class DatasetsResource(_rt.SyncResource):
         """Update datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return self._send(
             "PATCH",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1185,12 +1293,15 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         """List all datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id_in: Only return datasets with these ids. Multiple values may be separated by commas.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
-            search: Search term; matches name, description or metadata, case-insensitively."""
+            search: Search term; matches name, description or metadata, case-insensitively.
+        """
         return await self._send(
             "GET",
             "/api/projects/{project_id}/datasets/",
@@ -1242,7 +1353,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         """Create datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         return await self._send(
             "POST",
@@ -1256,8 +1369,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         """Retrieve datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return await self._send(
             "GET",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1271,8 +1387,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return await self._send(
             "DELETE",
             "/api/projects/{project_id}/datasets/{id}/",
@@ -1294,8 +1413,11 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         """Update datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         return await self._send(
             "PATCH",
             "/api/projects/{project_id}/datasets/{id}/",

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, Dict, List, Literal, TypeAlias
+from typing import Annotated, Any, Dict, List
 from uuid import UUID
 
 from pydantic import Field
@@ -14,7 +14,8 @@ from . import _runtime as _rt
 
 
 class RoleAtOrganizationEnum(str, Enum):
-    """Role of the user at their organization. The pages only show `engineering`; the full list of values is PostHog's."""
+    """Role of the user at their organization. The pages only show `engineering`; the full list of values
+    is PostHog's."""
 
     ENGINEERING = "engineering"
     DATA = "data"
@@ -27,7 +28,8 @@ class RoleAtOrganizationEnum(str, Enum):
 
 
 class RestrictionLevelEnum(int, Enum):
-    """Dashboard edit restriction level: `21` = everyone in the project can edit; `37` = only those invited to this dashboard can edit."""
+    """Dashboard edit restriction level: `21` = everyone in the project can edit; `37` = only those invited
+    to this dashboard can edit."""
 
     VALUE_21 = 21
     VALUE_37 = 37
@@ -135,10 +137,6 @@ class Dashboard(_rt.ApiModel):
     tags: Annotated[List[str] | None, _rt.NotNull] = None
     restriction_level: Annotated[RestrictionLevelEnum | None, _rt.NotNull] = None
     last_refresh: datetime | None = None
-    use_template: Annotated[str | None, _rt.NotNull] = None
-    use_dashboard: int | None = None
-    delete_insights: Annotated[bool | None, _rt.NotNull] = False
-    create_in_folder: Annotated[str | None, _rt.NotNull] = Field(None, alias="_create_in_folder")
 
 
 class PaginatedDataColorThemeList(_rt.ApiModel):
@@ -175,6 +173,26 @@ class PaginatedDatasetList(_rt.ApiModel):
     previous: str | None
     """URL of the previous page, or null."""
     results: List[Dataset]
+
+
+class DashboardInput(_rt.InputModel):
+    """Request fields for the dashboards actions. The pages document no dashboard response body."""
+
+    name: str | None = Field(None, max_length=400)
+    description: Annotated[str | None, _rt.NotNull] = None
+    pinned: Annotated[bool | None, _rt.NotNull] = None
+    last_accessed_at: datetime | None = None
+    deleted: Annotated[bool | None, _rt.NotNull] = None
+    breakdown_colors: Any = None
+    """Any JSON value."""
+    data_color_theme_id: int | None = None
+    tags: Annotated[List[str] | None, _rt.NotNull] = None
+    restriction_level: Annotated[RestrictionLevelEnum | None, _rt.NotNull] = None
+    last_refresh: datetime | None = None
+    use_template: Annotated[str | None, _rt.NotNull] = None
+    use_dashboard: int | None = None
+    delete_insights: Annotated[bool | None, _rt.NotNull] = False
+    create_in_folder: Annotated[str | None, _rt.NotNull] = Field(None, alias="_create_in_folder")
 
 
 class DataColorThemeInput(_rt.InputModel):

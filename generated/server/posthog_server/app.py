@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI
@@ -15,24 +11,12 @@ from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
 from .models import (
-    RoleAtOrganizationEnum,
-    RestrictionLevelEnum,
-    Format,
-    OrderByItem,
-    ErrorResponse,
-    UserBasic,
-    DataColorTheme,
-    DatasetItem,
-    Dataset,
-    Dashboard,
-    PaginatedDataColorThemeList,
-    PaginatedDatasetItemList,
-    PaginatedDatasetList,
+    DashboardInput,
     DataColorThemeInput,
     DataColorThemePatch,
+    DatasetInput,
     DatasetItemInput,
     DatasetItemPatch,
-    DatasetInput,
     DatasetPatch,
 )
 
@@ -50,8 +34,8 @@ def dashboards_router(impl: interface.DashboardsApi) -> APIRouter:
         scopes=("dashboard:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
             ("format", "format", "query", True),
         ),
     )
@@ -64,10 +48,10 @@ def dashboards_router(impl: interface.DashboardsApi) -> APIRouter:
         scopes=("dashboard:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
+            ("project_id", "project_id", "path", False),
             ("format", "format", "query", True),
         ),
-        body=Dashboard,
+        body=DashboardInput,
         body_required=True,
         media_type="application/json",
     )
@@ -80,10 +64,10 @@ def dashboards_router(impl: interface.DashboardsApi) -> APIRouter:
         scopes=("dashboard:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
+            ("project_id", "project_id", "path", False),
             ("format", "format", "query", True),
         ),
-        body=Dashboard,
+        body=DashboardInput,
         body_required=True,
         media_type="application/json",
     )
@@ -101,7 +85,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         scopes=("project:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
+            ("project_id", "project_id", "path", False),
             ("limit", "limit", "query", True),
             ("offset", "offset", "query", True),
         ),
@@ -114,7 +98,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         impl.create,
         scopes=("project:write",),
         status=201,
-        params=(("project_id", "project_id", "path", True),),
+        params=(("project_id", "project_id", "path", False),),
         body=DataColorThemeInput,
         body_required=True,
         media_type="application/json",
@@ -128,8 +112,8 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         scopes=("project:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -141,8 +125,8 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         scopes=("project:write",),
         status=204,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -154,8 +138,8 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
         scopes=("project:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
         body=DataColorThemePatch,
         body_required=True,
@@ -175,7 +159,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         scopes=("dataset:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
+            ("project_id", "project_id", "path", False),
             ("dataset", "dataset", "query", True),
             ("limit", "limit", "query", True),
             ("offset", "offset", "query", True),
@@ -189,7 +173,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         impl.create,
         scopes=("dataset:write",),
         status=201,
-        params=(("project_id", "project_id", "path", True),),
+        params=(("project_id", "project_id", "path", False),),
         body=DatasetItemInput,
         body_required=True,
         media_type="application/json",
@@ -203,8 +187,8 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         scopes=("dataset:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -216,8 +200,8 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         scopes=("dataset:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -229,8 +213,8 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
         scopes=("dataset:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
         body=DatasetItemPatch,
         body_required=True,
@@ -250,7 +234,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         scopes=("dataset:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
+            ("project_id", "project_id", "path", False),
             ("id__in", "id_in", "query", False),
             ("limit", "limit", "query", True),
             ("offset", "offset", "query", True),
@@ -266,7 +250,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         impl.create,
         scopes=("dataset:write",),
         status=201,
-        params=(("project_id", "project_id", "path", True),),
+        params=(("project_id", "project_id", "path", False),),
         body=DatasetInput,
         body_required=True,
         media_type="application/json",
@@ -280,8 +264,8 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         scopes=("dataset:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -293,8 +277,8 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         scopes=("dataset:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -306,8 +290,8 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
         scopes=("dataset:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
         body=DatasetPatch,
         body_required=True,
@@ -327,7 +311,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         scopes=("dataset:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
+            ("project_id", "project_id", "path", False),
             ("id__in", "id_in", "query", False),
             ("limit", "limit", "query", True),
             ("offset", "offset", "query", True),
@@ -343,7 +327,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         impl.create,
         scopes=("dataset:write",),
         status=201,
-        params=(("project_id", "project_id", "path", True),),
+        params=(("project_id", "project_id", "path", False),),
         body=DatasetInput,
         body_required=True,
         media_type="application/json",
@@ -357,8 +341,8 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         scopes=("dataset:read",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -370,8 +354,8 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         scopes=("dataset:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
     )
     _rt.route(
@@ -383,8 +367,8 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
         scopes=("dataset:write",),
         status=200,
         params=(
-            ("project_id", "project_id", "path", True),
-            ("id", "id", "path", True),
+            ("project_id", "project_id", "path", False),
+            ("id", "id", "path", False),
         ),
         body=DatasetPatch,
         body_required=True,

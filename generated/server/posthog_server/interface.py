@@ -8,32 +8,15 @@ touches your code. A method you leave alone answers 501 Not Implemented. Raise
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _runtime as _rt
 from . import requests
 from .models import (
-    RoleAtOrganizationEnum,
-    RestrictionLevelEnum,
-    Format,
-    OrderByItem,
-    ErrorResponse,
-    UserBasic,
     DataColorTheme,
-    DatasetItem,
     Dataset,
-    Dashboard,
+    DatasetItem,
     PaginatedDataColorThemeList,
     PaginatedDatasetItemList,
     PaginatedDatasetList,
-    DataColorThemeInput,
-    DataColorThemePatch,
-    DatasetItemInput,
-    DatasetItemPatch,
-    DatasetInput,
-    DatasetPatch,
 )
 
 
@@ -44,9 +27,12 @@ class DashboardsApi:
         """Retrieve environments dashboards stream tiles
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id: A unique integer value identifying this dashboard.
-            format: Response format."""
+            format: Response format.
+        """
         raise NotImplementedError
 
     async def create_from_template_json(
@@ -55,8 +41,11 @@ class DashboardsApi:
         """Create environments dashboards create from template json
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            format: Response format."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            format: Response format.
+        """
         raise NotImplementedError
 
     async def create_unlisted_dashboard(
@@ -64,11 +53,15 @@ class DashboardsApi:
     ) -> _rt.Reply:
         """Create environments dashboards create unlisted dashboard
 
-        Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team). Returns 409 if unlisted dashboard with this tag already exists.
+        Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
+        Returns 409 if unlisted dashboard with this tag already exists.
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            format: Response format."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            format: Response format.
+        """
         raise NotImplementedError
 
 
@@ -79,16 +72,21 @@ class DataColorThemesApi:
         """List all environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             limit: Number of results to return per page.
-            offset: The initial index from which to return the results."""
+            offset: The initial index from which to return the results.
+        """
         raise NotImplementedError
 
     async def create(self, request: requests.DataColorThemesCreateRequest, ctx: _rt.Context) -> DataColorTheme:
         """Create environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         raise NotImplementedError
 
@@ -96,24 +94,33 @@ class DataColorThemesApi:
         """Retrieve environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         raise NotImplementedError
 
     async def destroy(self, request: requests.DataColorThemesDestroyRequest, ctx: _rt.Context) -> None:
         """Delete environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         raise NotImplementedError
 
     async def update(self, request: requests.DataColorThemesUpdateRequest, ctx: _rt.Context) -> DataColorTheme:
         """Update environments data color themes
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A unique integer value identifying this data color theme."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A unique integer value identifying this data color theme.
+        """
         raise NotImplementedError
 
 
@@ -124,17 +131,22 @@ class DatasetItemsApi:
         """List all environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             dataset: Only return items that belong to the dataset with this id.
             limit: Number of results to return per page.
-            offset: The initial index from which to return the results."""
+            offset: The initial index from which to return the results.
+        """
         raise NotImplementedError
 
     async def create(self, request: requests.DatasetItemsCreateRequest, ctx: _rt.Context) -> DatasetItem:
         """Create environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         raise NotImplementedError
 
@@ -142,8 +154,11 @@ class DatasetItemsApi:
         """Retrieve environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         raise NotImplementedError
 
     async def destroy(self, request: requests.DatasetItemsDestroyRequest, ctx: _rt.Context) -> None:
@@ -152,16 +167,22 @@ class DatasetItemsApi:
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         raise NotImplementedError
 
     async def update(self, request: requests.DatasetItemsUpdateRequest, ctx: _rt.Context) -> DatasetItem:
         """Update environments dataset items
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset item."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset item.
+        """
         raise NotImplementedError
 
 
@@ -172,19 +193,24 @@ class EnvironmentDatasetsApi:
         """List all environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id_in: Only return datasets with these ids. Multiple values may be separated by commas.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
-            search: Search term; matches name, description or metadata, case-insensitively."""
+            search: Search term; matches name, description or metadata, case-insensitively.
+        """
         raise NotImplementedError
 
     async def create(self, request: requests.EnvironmentDatasetsCreateRequest, ctx: _rt.Context) -> Dataset:
         """Create environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         raise NotImplementedError
 
@@ -192,8 +218,11 @@ class EnvironmentDatasetsApi:
         """Retrieve environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         raise NotImplementedError
 
     async def destroy(self, request: requests.EnvironmentDatasetsDestroyRequest, ctx: _rt.Context) -> None:
@@ -202,16 +231,22 @@ class EnvironmentDatasetsApi:
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         raise NotImplementedError
 
     async def update(self, request: requests.EnvironmentDatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
         """Update environments datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         raise NotImplementedError
 
 
@@ -222,19 +257,24 @@ class DatasetsApi:
         """List all datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
             id_in: Only return datasets with these ids. Multiple values may be separated by commas.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
-            search: Search term; matches name, description or metadata, case-insensitively."""
+            search: Search term; matches name, description or metadata, case-insensitively.
+        """
         raise NotImplementedError
 
     async def create(self, request: requests.DatasetsCreateRequest, ctx: _rt.Context) -> Dataset:
         """Create datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
         """
         raise NotImplementedError
 
@@ -242,8 +282,11 @@ class DatasetsApi:
         """Retrieve datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         raise NotImplementedError
 
     async def destroy(self, request: requests.DatasetsDestroyRequest, ctx: _rt.Context) -> None:
@@ -252,14 +295,20 @@ class DatasetsApi:
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         raise NotImplementedError
 
     async def update(self, request: requests.DatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
         """Update datasets
 
         Args:
-            project_id: ID of the environment (project). Under `/api/environments/` this is the environment (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is the project id.
-            id: A UUID string identifying this dataset."""
+            project_id: ID of the environment (project). Under `/api/environments/` this is the environment
+                (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
+                the project id.
+            id: A UUID string identifying this dataset.
+        """
         raise NotImplementedError

@@ -3,33 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
-from uuid import UUID
-
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
 from .models import (
-    RoleAtOrganizationEnum,
-    RestrictionLevelEnum,
-    Format,
-    OrderByItem,
-    ErrorResponse,
-    UserBasic,
     DataColorTheme,
-    DatasetItem,
     Dataset,
-    Dashboard,
+    DatasetItem,
     PaginatedDataColorThemeList,
     PaginatedDatasetItemList,
     PaginatedDatasetList,
-    DataColorThemeInput,
-    DataColorThemePatch,
-    DatasetItemInput,
-    DatasetItemPatch,
-    DatasetInput,
-    DatasetPatch,
 )
 
 
@@ -69,7 +52,7 @@ class MemoryDataColorThemesApi(interface.DataColorThemesApi):
         return self._store.retrieve(ctx, "data_color_themes", DataColorTheme, id_kind="int")
 
     async def destroy(self, request: requests.DataColorThemesDestroyRequest, ctx: _rt.Context) -> None:
-        return self._store.destroy(ctx, "data_color_themes", id_kind="int", unique_by=())
+        self._store.destroy(ctx, "data_color_themes", id_kind="int", unique_by=())
 
     async def update(self, request: requests.DataColorThemesUpdateRequest, ctx: _rt.Context) -> DataColorTheme:
         return self._store.update(ctx, "data_color_themes", DataColorTheme, id_kind="int")
@@ -139,14 +122,3 @@ class MemoryDatasetsApi(interface.DatasetsApi):
 
     async def update(self, request: requests.DatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
         return self._store.update(ctx, "datasets", Dataset, id_kind="uuid")
-
-
-def memory_implementations(store: _mem.Store) -> dict[str, object]:
-    """Every interface, implemented in memory over one store."""
-    return {
-        "dashboards": MemoryDashboardsApi(store),
-        "data_color_themes": MemoryDataColorThemesApi(store),
-        "dataset_items": MemoryDatasetItemsApi(store),
-        "environment_datasets": MemoryEnvironmentDatasetsApi(store),
-        "datasets": MemoryDatasetsApi(store),
-    }

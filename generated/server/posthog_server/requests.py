@@ -3,210 +3,199 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Dict, List, Literal
+from typing import List
 from uuid import UUID
 
 from pydantic import Field
 
 from . import _runtime as _rt
 from .models import (
-    RoleAtOrganizationEnum,
-    RestrictionLevelEnum,
-    Format,
-    OrderByItem,
-    ErrorResponse,
-    UserBasic,
-    DataColorTheme,
-    DatasetItem,
-    Dataset,
-    Dashboard,
-    PaginatedDataColorThemeList,
-    PaginatedDatasetItemList,
-    PaginatedDatasetList,
+    DashboardInput,
     DataColorThemeInput,
     DataColorThemePatch,
+    DatasetInput,
     DatasetItemInput,
     DatasetItemPatch,
-    DatasetInput,
     DatasetPatch,
+    Format,
+    OrderByItem,
 )
 
 
 class DashboardsStreamTilesRequest(_rt.RequestModel):
     """Retrieve environments dashboards stream tiles"""
 
-    project_id: str = Field(alias="project_id")
-    id: int = Field(alias="id")
-    format: Format | None = Field(None, alias="format")
+    project_id: str
+    id: int
+    format: Format | None = None
 
 
 class DashboardsCreateFromTemplateJsonRequest(_rt.RequestModel):
     """Create environments dashboards create from template json"""
 
-    project_id: str = Field(alias="project_id")
-    format: Format | None = Field(None, alias="format")
-    body: Dashboard
+    project_id: str
+    format: Format | None = None
+    body: DashboardInput
 
 
 class DashboardsCreateUnlistedDashboardRequest(_rt.RequestModel):
     """Create environments dashboards create unlisted dashboard"""
 
-    project_id: str = Field(alias="project_id")
-    format: Format | None = Field(None, alias="format")
-    body: Dashboard
+    project_id: str
+    format: Format | None = None
+    body: DashboardInput
 
 
 class DataColorThemesListRequest(_rt.RequestModel):
     """List all environments data color themes"""
 
-    project_id: str = Field(alias="project_id")
-    limit: int | None = Field(None, alias="limit")
-    offset: int | None = Field(None, alias="offset")
+    project_id: str
+    limit: int | None = None
+    offset: int | None = None
 
 
 class DataColorThemesCreateRequest(_rt.RequestModel):
     """Create environments data color themes"""
 
-    project_id: str = Field(alias="project_id")
+    project_id: str
     body: DataColorThemeInput
 
 
 class DataColorThemesRetrieveRequest(_rt.RequestModel):
     """Retrieve environments data color themes"""
 
-    project_id: str = Field(alias="project_id")
-    id: int = Field(alias="id")
+    project_id: str
+    id: int
 
 
 class DataColorThemesDestroyRequest(_rt.RequestModel):
     """Delete environments data color themes"""
 
-    project_id: str = Field(alias="project_id")
-    id: int = Field(alias="id")
+    project_id: str
+    id: int
 
 
 class DataColorThemesUpdateRequest(_rt.RequestModel):
     """Update environments data color themes"""
 
-    project_id: str = Field(alias="project_id")
-    id: int = Field(alias="id")
+    project_id: str
+    id: int
     body: DataColorThemePatch
 
 
 class DatasetItemsListRequest(_rt.RequestModel):
     """List all environments dataset items"""
 
-    project_id: str = Field(alias="project_id")
-    dataset: UUID | None = Field(None, alias="dataset")
-    limit: int | None = Field(None, alias="limit")
-    offset: int | None = Field(None, alias="offset")
+    project_id: str
+    dataset: UUID | None = None
+    limit: int | None = None
+    offset: int | None = None
 
 
 class DatasetItemsCreateRequest(_rt.RequestModel):
     """Create environments dataset items"""
 
-    project_id: str = Field(alias="project_id")
+    project_id: str
     body: DatasetItemInput
 
 
 class DatasetItemsRetrieveRequest(_rt.RequestModel):
     """Retrieve environments dataset items"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
 
 
 class DatasetItemsDestroyRequest(_rt.RequestModel):
     """Delete environments dataset items"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
 
 
 class DatasetItemsUpdateRequest(_rt.RequestModel):
     """Update environments dataset items"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
     body: DatasetItemPatch
 
 
 class EnvironmentDatasetsListRequest(_rt.RequestModel):
     """List all environments datasets"""
 
-    project_id: str = Field(alias="project_id")
+    project_id: str
     id_in: List[UUID] | None = Field(None, alias="id__in")
-    limit: int | None = Field(None, alias="limit")
-    offset: int | None = Field(None, alias="offset")
-    order_by: List[OrderByItem] | None = Field(None, alias="order_by")
-    search: str | None = Field(None, alias="search")
+    limit: int | None = None
+    offset: int | None = None
+    order_by: List[OrderByItem] | None = None
+    search: str | None = None
 
 
 class EnvironmentDatasetsCreateRequest(_rt.RequestModel):
     """Create environments datasets"""
 
-    project_id: str = Field(alias="project_id")
+    project_id: str
     body: DatasetInput
 
 
 class EnvironmentDatasetsRetrieveRequest(_rt.RequestModel):
     """Retrieve environments datasets"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
 
 
 class EnvironmentDatasetsDestroyRequest(_rt.RequestModel):
     """Delete environments datasets"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
 
 
 class EnvironmentDatasetsUpdateRequest(_rt.RequestModel):
     """Update environments datasets"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
     body: DatasetPatch
 
 
 class DatasetsListRequest(_rt.RequestModel):
     """List all datasets"""
 
-    project_id: str = Field(alias="project_id")
+    project_id: str
     id_in: List[UUID] | None = Field(None, alias="id__in")
-    limit: int | None = Field(None, alias="limit")
-    offset: int | None = Field(None, alias="offset")
-    order_by: List[OrderByItem] | None = Field(None, alias="order_by")
-    search: str | None = Field(None, alias="search")
+    limit: int | None = None
+    offset: int | None = None
+    order_by: List[OrderByItem] | None = None
+    search: str | None = None
 
 
 class DatasetsCreateRequest(_rt.RequestModel):
     """Create datasets"""
 
-    project_id: str = Field(alias="project_id")
+    project_id: str
     body: DatasetInput
 
 
 class DatasetsRetrieveRequest(_rt.RequestModel):
     """Retrieve datasets"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
 
 
 class DatasetsDestroyRequest(_rt.RequestModel):
     """Delete datasets"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
 
 
 class DatasetsUpdateRequest(_rt.RequestModel):
     """Update datasets"""
 
-    project_id: str = Field(alias="project_id")
-    id: UUID = Field(alias="id")
+    project_id: str
+    id: UUID
     body: DatasetPatch

@@ -117,7 +117,9 @@ class _BaseClient(Generic[_Http, _Transport]):
     ) -> _Request:
         """Path parameters percent-encoded into `{name}`, the query string, the body and the headers."""
         if cookies:
-            jar = "; ".join(f"{k}={quote(_text(v), safe='')}" for k, v in cookies.items() if v is not UNSET)
+            jar = "; ".join(
+                f"{k}={quote(_text(v), safe='')}" for k, v in cookies.items() if v is not UNSET and v is not None
+            )
             headers = {**(headers or {}), **({"cookie": jar} if jar else {})}
         if path_params:
             path = path.format_map({k: _path_segment(v) for k, v in path_params.items()})
@@ -126,7 +128,7 @@ class _BaseClient(Generic[_Http, _Transport]):
         if headers or ("content" in content and media_type != JSON):
             all_headers = {
                 **self._headers,
-                **{k.lower(): _text(v) for k, v in (headers or {}).items() if v is not UNSET},
+                **{k.lower(): _text(v) for k, v in (headers or {}).items() if v is not UNSET and v is not None},
             }
             if "content" in content:
                 all_headers["content-type"] = media_type

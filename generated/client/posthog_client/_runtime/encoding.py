@@ -16,7 +16,7 @@ import pydantic
 
 JSON = "application/json"
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-_SAFE_SEGMENT = re.compile(r"[\w.~@:-]*", re.ASCII).fullmatch
+_SAFE_SEGMENT = re.compile(r"[\w.~@:,-]*", re.ASCII).fullmatch
 
 
 class Unset:
@@ -60,11 +60,14 @@ def csv(values: Sequence[Any] | Unset) -> str | Unset:
 
 
 def _text(value: Any) -> str:
-    """A query or path value as text: enums by value, booleans as true/false, dates in ISO 8601."""
+    """A query, path, header or form value as text: enums by value, booleans as true/false, dates in ISO 8601,
+    lists and tuples comma-joined (OpenAPI's "simple" style: `1,2`), each element converted the same way."""
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, str):
         return value
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(_text, value))
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
@@ -85,6 +88,26 @@ def _jsonable(value: Any) -> Any:
     return _text(value) if isinstance(value, (UUID, date, datetime)) else value
 
 
+def _form_text(value: Any) -> str:
+    """One form value (already JSON-able) as text: scalars as in a query, objects as JSON."""
+    return json.dumps(value) if isinstance(value, (dict, list)) else _text(value)
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def _form_fields(data: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """Form fields: nulls dropped, lists as repeated keys (httpx sends a list value as `k=a&k=b`)."""
+    fields: dict[str, str | list[str]] = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            fields[key] = [_form_text(item) for item in value if item is not None]
+        elif value is not None:
+            fields[key] = _form_text(value)
+    return fields
+
+
 def _body(body: Any, media_type: str) -> dict[str, Any]:
     """The httpx keyword for a request body: `content` (JSON or bytes), `data` (a form) or `files` (multipart)."""
     if isinstance(body, Unset):
@@ -92,17 +115,20 @@ def _body(body: Any, media_type: str) -> dict[str, Any]:
     if isinstance(body, (bytes, bytearray)):
         return {"content": bytes(body)}
     if media_type in FORMS:
-        fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in _jsonable(body).items() if v is not None}
-        return {"data": fields} if media_type == FORMS[0] else {"files": {k: (None, v) for k, v in fields.items()}}
+        fields = _form_fields(_jsonable(body))
+        if media_type == FORMS[0]:
+            return {"data": fields}
+        return {"files": [(k, (None, v)) for k, values in fields.items() for v in _as_list(values)]}
     if isinstance(body, pydantic.BaseModel):
         return {"content": body.model_dump_json(by_alias=True, exclude_unset=True).encode()}
     return {"content": json.dumps(_jsonable(body), ensure_ascii=False, separators=(",", ":")).encode()}
 
 
 def _path_segment(value: Any) -> str:
-    """A path parameter, percent-encoded (`/`, `?`, `#`, spaces…) unless it is plainly safe, like ids are."""
+    """A path parameter, percent-encoded (`/`, `?`, `#`, spaces…) unless it is plainly safe, like ids are. Commas
+    stay (a list is `1,2`, OpenAPI's "simple" style)."""
     text = _text(value)
-    return text if _SAFE_SEGMENT(text) else quote(text, safe="@:")
+    return text if _SAFE_SEGMENT(text) else quote(text, safe="@:,")
 
 
 def _query(query: Mapping[str, Any] | None) -> str:

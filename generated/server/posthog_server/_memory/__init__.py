@@ -125,10 +125,11 @@ class Store:
     # ----------------------------------------------------------------------------------- CRUD
 
     def create(self, ctx: Context, collection: str, result_type: type[M], *, id_kind: str = "int") -> M:
-        """Create a row from the request body; the server fills the read-only fields."""
+        """Create a row from the request body; the server fills the read-only fields. Fields the client did not
+        send are left out (neither stored nor answered as null); an explicit null is kept."""
         scope, _ = self._split_path(ctx, item=False)
         writable = self._writable_names(ctx)
-        data = self._body(ctx, exclude_unset=False)
+        data = self._body(ctx, exclude_unset=True)
         with self._lock:
             self._writable[collection] = writable
             synth = _Synth(ctx.key, self._team(scope), _now())
@@ -137,7 +138,7 @@ class Store:
             id_value = self._new_id(collection, id_kind)
             row["id"] = id_value
             result = result_type.model_validate(row)
-            stored = result.model_dump(mode="json", by_alias=True)
+            stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
             self._bucket(collection, scope)[_key(id_value)] = _Entry(next(self._seq), stored)
         return result
 
@@ -159,7 +160,7 @@ class Store:
             if "updated_at" in wires:
                 merged["updated_at"] = _now()
             result = result_type.model_validate(merged)
-            entry.data = result.model_dump(mode="json", by_alias=True)
+            entry.data = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
         return result
 
     def destroy(self, ctx: Context, collection: str, *, id_kind: str = "int", unique_by: Sequence[str] = ()) -> None:
