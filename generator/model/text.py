@@ -95,4 +95,8 @@ def markdown(text: object) -> str:
     if not isinstance(text, str):
         return ""
     cleaned = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text.replace("\r\n", "\n"))
-    return cleaned.replace("<", "&lt;").replace(">", "&gt;").replace("```", "'''").strip()
+    parts = cleaned.replace("```", "'''").split("`")
+    if len(parts) % 2 == 0:  # an unbalanced backtick: no code spans at all
+        parts = ["'".join(parts)]
+    # Inside a code span markdown renders nothing as HTML, so only the prose between spans is escaped.
+    return "`".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;") for i, p in enumerate(parts)).strip()
