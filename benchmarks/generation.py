@@ -6,9 +6,9 @@ Usage: .venv/bin/python benchmarks/generation.py [SPEC ...]
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
-import resource
 from pathlib import Path
 
 from generator.format import format_files
