@@ -36,6 +36,19 @@ def resolve_pointer(data: Any, pointer: str) -> Any:
     return node
 
 
+def deref(data: Any, node: Any) -> Any:
+    """The node a chain of local `$ref`s names (the node itself when it is no reference); {} when one does
+    not resolve. Bounded: check_refs has already refused cycles made only of references."""
+    hops = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#") and hops < 64:
+        try:
+            node = resolve_pointer(data, node["$ref"])
+        except KeyError:
+            return {}
+        hops += 1
+    return node
+
+
 def check_refs(doc: Document) -> Document:
     """Return the document with file references inlined; raise SpecError listing every bad $ref."""
     root = os.path.dirname(os.path.realpath(doc.path)) if os.path.exists(doc.path) else os.getcwd()
@@ -198,14 +211,8 @@ def _composed(node: dict[str, Any]) -> list[Any]:
 
 
 def _follow(data: Any, node: Any) -> dict[str, Any] | None:
-    hops = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#") and hops < 64:
-        try:
-            node = resolve_pointer(data, node["$ref"])
-        except KeyError:
-            return None
-        hops += 1
-    return node if isinstance(node, dict) else None
+    target = deref(data, node)
+    return target if isinstance(target, dict) else None
 
 
 def _check_fanout(doc: Document, data: Any, problems: list[Problem]) -> None:

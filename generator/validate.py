@@ -20,7 +20,7 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.errors import Problem, SpecError, pointer_join
 from generator.load import Document
-from generator.refs import resolve_pointer
+from generator.refs import deref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
@@ -113,14 +113,6 @@ def operations(data: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, 
             operation = item.get(method)
             if isinstance(operation, dict):
                 yield pointer_join(pointer_join("/paths", path), method), path, method, item, operation
-
-
-def deref(data: dict[str, Any], node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64:
-        node = resolve_pointer(data, node["$ref"])
-        seen += 1
-    return node
 
 
 def _list(value: Any) -> list[Any]:

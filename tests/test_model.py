@@ -52,9 +52,9 @@ def test_parameters_scopes_pagination_and_behaviour() -> None:
     assert listing.pagination is not None and listing.pagination.item_type == "Dataset"
     assert listing.behaviour.kind == "list" and listing.behaviour.id_kind == "uuid"
     destroy = _op(api, "datasets", "destroy")
-    assert destroy.behaviour.memory_call == "forbid" and "deleted" in destroy.not_allowed_detail
+    assert destroy.behaviour.memory_call == "forbid" and "deleted" in destroy.behaviour.detail
     unlisted = _op(api, "dashboards", "create_unlisted_dashboard")
-    assert unlisted.result_kind == "raw" and unlisted.behaviour.unique_by == "('tags',)" and 409 in unlisted.error_statuses
+    assert unlisted.result_annotation == "_rt.RawResult" and unlisted.behaviour.unique_by == "('tags',)" and 409 in unlisted.error_statuses
     assert _op(api, "dashboards", "stream_tiles").stream_name == "stream_tiles_stream"
 
 

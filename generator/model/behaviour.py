@@ -58,9 +58,7 @@ def behaviour(
     unique = op.get("x-unique-by")
     unique_by = text.literal(tuple(str(u) for u in unique) if isinstance(unique, list) else ())
     call = _memory_call(kind, result_kind if result_model or result_kind != "model" else "other", paginated)
-    return Behaviour(kind, text.literal(collection), id_kind, unique_by, call, _memory_args(
-        call, text.literal(collection), result_model, id_kind, unique_by, not_allowed
-    ))
+    return Behaviour(kind, text.literal(collection), id_kind, unique_by, call, result_model or "", not_allowed)
 
 
 def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
@@ -76,14 +74,6 @@ def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
     return kind if result_kind == "raw" else "unsupported"
 
 
-def _memory_args(call: str, collection: str, result_model: str | None, id_kind: str, unique_by: str, detail: str) -> str:
-    if call == "forbid":
-        return detail
-    if call in ("destroy", "action_read", "action_create"):
-        return f'ctx, {collection}, id_kind="{id_kind}", unique_by={unique_by}'
-    return f'ctx, {collection}, {result_model}, id_kind="{id_kind}"'
-
-
 def _id_kind(type_expr: str) -> str:
     return "uuid" if type_expr.startswith("UUID") else "int" if type_expr.startswith("int") else "str"
 
@@ -97,8 +87,7 @@ def unify_id_kinds(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
                 declared.setdefault(op.behaviour.collection, op.behaviour.id_kind)
 
     def unified(op: Operation) -> Operation:
-        b = op.behaviour
-        kind = declared.get(b.collection, b.id_kind)
-        return replace(op, behaviour=replace(b, id_kind=kind, memory_args=b.memory_args.replace(f'id_kind="{b.id_kind}"', f'id_kind="{kind}"')))
+        kind = declared.get(op.behaviour.collection, op.behaviour.id_kind)
+        return replace(op, behaviour=replace(op.behaviour, id_kind=kind))
 
     return tuple(replace(r, operations=tuple(unified(op) for op in r.operations)) for r in resources)

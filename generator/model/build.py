@@ -11,7 +11,6 @@ from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
@@ -25,7 +24,8 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
-    version = str(info.get("version") or "")
+    raw_version = str(info.get("version") or "")
+    version = raw_version if _PEP440.fullmatch(raw_version) else "0.0.0"
     models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
     model_names = tuple([*types.enums, *types.models, *types.aliases])
     snippets_by_kind = {
@@ -38,13 +38,13 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
     }
     return Api(
         title=text.one_line(title),
-        version=version if _PEP440.fullmatch(version) else "0.0.0",
+        version=version,
         source=text.one_line(source),
         client_package=names.package(title, "client"),
         server_package=names.package(title, "server"),
         client_class=f"{names.pascal(title, fallback='Api')}Client",
         async_client_class=f"Async{names.pascal(title, fallback='Api')}Client",
-        user_agent=text.literal(f"{names.package(title, 'client')}/{version if _PEP440.fullmatch(version) else '0.0.0'}"),
+        user_agent=text.literal(f"{names.package(title, 'client')}/{version}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),
         default_host=hosts[0][1] if hosts else text.literal("http://localhost"),
@@ -75,7 +75,7 @@ def _alias_order(aliases: dict[str, Alias]) -> tuple[Alias, ...]:
         if name in placed:
             return
         alias = aliases[name]
-        for used in sorted(set(_IDENTIFIER.findall(alias.type_expr))):
+        for used in sorted(imports.identifiers(alias.type_expr)):
             if used in path or used == name:
                 alias = replace(alias, type_expr=re.sub(rf"\b{used}\b", "Any", alias.type_expr))
             elif used in aliases:

@@ -23,10 +23,15 @@ _STANDARD = {"collections.abc", "contextlib", "datetime", "enum", "typing", "uui
 _ALIASES = {"AbstractAsyncContextManager": "AsyncContextManager", "AbstractContextManager": "ContextManager"}
 
 
+def identifiers(source: str) -> set[str]:
+    """The names a piece of source uses (string contents included: a superset is harmless here)."""
+    return set(_IDENTIFIER.findall(source))
+
+
 def import_lines(snippets: Iterable[str]) -> tuple[str, ...]:
     """`from typing import Any, List` lines for the names the snippets use: the standard library, a blank
     line, third-party packages, and a closing blank line before the module's own imports."""
-    used = {token for snippet in snippets for token in _IDENTIFIER.findall(snippet)}
+    used = {name for snippet in snippets for name in identifiers(snippet)}
     groups: dict[bool, list[str]] = {True: [], False: []}
     for module, provided in _SOURCES:
         lines = groups[module in _STANDARD]
@@ -43,7 +48,7 @@ def import_lines(snippets: Iterable[str]) -> tuple[str, ...]:
 
 
 def used_models(snippets: Iterable[str], model_names: tuple[str, ...]) -> tuple[str, ...]:
-    used = {token for snippet in snippets for token in _IDENTIFIER.findall(snippet)}
+    used = {name for snippet in snippets for name in identifiers(snippet)}
     return tuple(sorted(name for name in model_names if name in used))
 
 

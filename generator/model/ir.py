@@ -106,8 +106,17 @@ class Behaviour:
     id_kind: str  # "uuid", "int" or "str"
     unique_by: str  # Python literal tuple of wire names: a create that repeats one answers 409
     memory_call: str  # the in-memory store method serving it, or "unsupported" (answers 501)
-    memory_args: str  # its arguments, as source
+    result_model: str  # the model class the store builds, or ""
+    detail: str  # Python literal: the 405's description when the spec forbids the method, else ""
 
+    @property
+    def memory_args(self) -> str:
+        """The store call's arguments, as source."""
+        if self.memory_call == "forbid":
+            return self.detail
+        if self.memory_call in ("destroy", "action_read", "action_create"):
+            return f'ctx, {self.collection}, id_kind="{self.id_kind}", unique_by={self.unique_by}'
+        return f'ctx, {self.collection}, {self.result_model}, id_kind="{self.id_kind}"'
 
 @dataclass(frozen=True)
 class Operation:
@@ -118,7 +127,6 @@ class Operation:
     params: tuple[Param, ...]
     body: Body | None
     success_status: int
-    result_kind: str  # model, none, raw
     result_annotation: str  # what the client method returns
     client_signature: str  # "self, project_id: str, *, ..." as source
     client_call: str  # the runtime call the client method returns (awaited in the async flavour)
@@ -133,7 +141,6 @@ class Operation:
     server_path: str  # Python literal of the route path, placeholders renamed to parameter names
     server_result: str  # what the server interface method returns
     behaviour: Behaviour
-    not_allowed_detail: str  # Python literal: 405's description when the spec forbids this method, else ""
     example_call: str  # one line for the README
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
 

@@ -10,7 +10,8 @@ from generator.model import names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
 from generator.model.ir import Body, Field, Operation, Pagination, Param, Resource
 from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
-from generator.validate import HTTP_METHODS, deref
+from generator.refs import deref
+from generator.validate import operations
 
 _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -28,14 +29,9 @@ _RESOURCE_RESERVED = names.RUNTIME_NAMES | {
 
 def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource, ...]:
     by_tag: dict[str, list[tuple[str, str, dict[str, Any], dict[str, Any]]]] = {}
-    for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                tags = op.get("tags") or [_fallback_tag(path)]
-                by_tag.setdefault(str(tags[0]), []).append((path, method, item, op))
+    for _pointer, path, method, item, op in operations(spec):
+        tags = op.get("tags") or [_fallback_tag(path)]
+        by_tag.setdefault(str(tags[0]), []).append((path, method, item, op))
     tags = list(by_tag)
     candidates = [names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t in tags]
     attrs = names.unique(candidates, "resource", types.warnings, raws=tags)
@@ -44,7 +40,7 @@ def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource,
     resources = []
     for tag, attr in zip(tags, attrs):
         base = names.pascal(attr)
-        operations = _operations(spec, types, tag, attr, by_tag[tag], known)
+        resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known)
         resources.append(
             Resource(
                 tag=text.literal(tag),
@@ -55,7 +51,7 @@ def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource,
                 memory_class=types.fresh(f"Memory{base}Api"),
                 router_name=f"{attr}_router",
                 doc=text.docstring(tag_docs.get(tag) or f"Operations tagged {tag}."),
-                operations=operations,
+                operations=resource_operations,
             )
         )
     return unify_id_kinds(tuple(resources))
@@ -124,7 +120,6 @@ def _operation(
         params=params,
         body=body,
         success_status=status,
-        result_kind=result_kind,
         result_annotation="_rt.RawResult" if result_kind == "raw" else result_type,
         client_signature=signatures.client_signature(params, body),
         client_call=client_call,
@@ -143,7 +138,6 @@ def _operation(
             result_id_type=_result_id_type(result_schema, types), result_kind=result_kind,
             paginated=pagination is not None, not_allowed=not_allowed,
         ),
-        not_allowed_detail=not_allowed,
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.model import names, text
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
-from generator.refs import resolve_pointer
+from generator.refs import deref
 
 COMPONENT_PREFIX = "#/components/schemas/"
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
@@ -172,10 +172,8 @@ class SchemaTypes:
     def inline_input(self, context: str, schema: dict[str, Any], *, partial: bool) -> ModelClass:
         """An inline request-body object becomes an input model directly (no response twin)."""
         name = self.fresh(names.pascal(context))
-        self.models[name] = ModelClass(name, "", (), True)  # reserve first: the schema may recurse
         full = self._model(name, schema, text.docstring(schema.get("description")), is_input=True)
         self.all_fields[name] = full.fields
-        del self.models[name]
         return self.input_model(name, full, partial=partial)
 
     def needs_input_model(self, model: ModelClass) -> bool:
@@ -183,14 +181,7 @@ class SchemaTypes:
 
     # -- types ------------------------------------------------------------------------------------
     def deref(self, schema: Any) -> Any:
-        hops = 0
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and hops < 32:
-            try:
-                schema = resolve_pointer(self.spec, schema["$ref"])
-            except KeyError:
-                return {}
-            hops += 1
-        return schema
+        return deref(self.spec, schema)
 
     def type_of(self, schema: Any, context: str) -> TypeInfo:
         if not isinstance(schema, dict):
