@@ -30,15 +30,15 @@ def test_resources_and_method_names_come_from_tags_and_operation_ids() -> None:
     assert api.api_key_env == "'POSTHOG_PERSONAL_API_KEY'" and api.default_host == "'https://us.posthog.com'"
 
 
-def test_request_models_leave_out_read_only_fields_and_patch_is_partial() -> None:
+def test_request_models_leave_out_read_only_fields_and_patch_bodies_are_partial() -> None:
     api = _posthog()
     models = {m.name: m for m in api.models}
     assert {f.name for f in models["Dataset"].fields} >= {"id", "created_at", "created_by", "team"}
     assert [f.name for f in models["DatasetInput"].fields] == ["name", "description", "metadata", "deleted"]
     assert [f.required for f in models["DatasetInput"].fields] == [True, False, False, False]
-    assert not any(f.required for f in models["DatasetPatch"].fields)
+    assert not any(f.required for f in models["PatchedDataset"].fields)
     assert _op(api, "datasets", "create").body.type_expr == "DatasetInput"  # type: ignore[union-attr]
-    assert _op(api, "datasets", "update").body.type_expr == "DatasetPatch"  # type: ignore[union-attr]
+    assert _op(api, "datasets", "update").body.type_expr == "PatchedDataset"  # type: ignore[union-attr]
 
 
 def test_parameters_scopes_pagination_and_behaviour() -> None:

@@ -236,12 +236,12 @@ def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: 
     model = None
     if key in types.component_names and types.component_names[key] in types.models:
         source = types.models[types.component_names[key]]
-        if partial:
+        if partial and (types.needs_input_model(source) or any(f.required for f in source.fields)):
             model = types.input_model(types.component_names[key] + "Patch", source, partial=True)
         elif types.needs_input_model(source):
             model = types.input_model(types.component_names[key] + "Input", source, partial=False)
         else:
-            model = source
+            model = types.as_request_body(key, source)
     elif not key and (schema.get("properties") or schema.get("allOf")):
         model = types.inline_input(context + "Body", schema, partial=partial)
     if model is None:

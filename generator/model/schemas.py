@@ -11,9 +11,9 @@ from typing import Any
 
 from generator.model import names, text
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
+from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
 from generator.refs import deref
 
-COMPONENT_PREFIX = "#/components/schemas/"
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _CONSTRAINTS = {
@@ -43,8 +43,10 @@ class SchemaTypes:
     # Every field of each object model; the response model leaves out writeOnly fields, input models readOnly ones.
     all_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
     _enum_by_values: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    request_only: frozenset[str] = frozenset()  # component keys no response, parameter or header uses
 
     def __post_init__(self) -> None:
+        self.request_only = request_only_schemas(self.spec)
         keys = list(((self.spec.get("components") or {}).get("schemas") or {}).keys())
         candidates = [names.pascal(k) for k in keys]
         for key, name in zip(keys, names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="")):
@@ -175,6 +177,13 @@ class SchemaTypes:
         full = self._model(name, schema, text.docstring(schema.get("description")), is_input=True)
         self.all_fields[name] = full.fields
         return self.input_model(name, full, partial=partial)
+
+    def as_request_body(self, key: str, model: ModelClass) -> ModelClass:
+        """A component used as a body as it is: an input model (unknown fields ignored) when no response uses it."""
+        if model.is_input or key not in self.request_only:
+            return model
+        self.models[model.name] = replace(model, is_input=True)
+        return self.models[model.name]
 
     def needs_input_model(self, model: ModelClass) -> bool:
         return any(f.read_only or f.write_only for f in self.all_fields.get(model.name, model.fields))

@@ -33,7 +33,7 @@ from posthog_client import (
     with_raw_response_async,
 )
 from posthog_client import _runtime as rt
-from posthog_client.models import Dataset, DatasetPatch, Format, PaginatedDatasetList
+from posthog_client.models import Dataset, PatchedDataset, Format, PaginatedDatasetList
 
 PROJECT = "7"
 DATASET = example("datasets_retrieve")[1]
@@ -549,9 +549,9 @@ def test_model_and_bytes_and_form_bodies(client: Any, recorder: Recorder) -> Non
     resource = client.datasets
     path = "/api/projects/{project_id}/datasets/{id}/"
     params = {"project_id": PROJECT, "id": U1}
-    resource._send("PATCH", path, Dataset, path_params=params, body=DatasetPatch(description=None))
+    resource._send("PATCH", path, Dataset, path_params=params, body=PatchedDataset(description=None))
     assert recorder.json_body() == {"description": None}
-    resource._send("PATCH", path, Dataset, path_params=params, body={"metadata": DatasetPatch(name="n"), "x": rt.UNSET})
+    resource._send("PATCH", path, Dataset, path_params=params, body={"metadata": PatchedDataset(name="n"), "x": rt.UNSET})
     assert recorder.json_body() == {"metadata": {"name": "n"}}
     resource._send("POST", path, None, path_params=params, body=b"\x00raw", media_type="application/octet-stream")
     assert recorder.bodies[-1] == b"\x00raw"
@@ -588,5 +588,5 @@ def test_non_model_results_use_a_cached_type_adapter(
 
 def test_models_extra_policies() -> None:
     assert Dataset.model_validate({**DATASET, "new": 1}).model_extra == {"new": 1}
-    patch = DatasetPatch.model_validate({"name": "n", "unknown": 1})
+    patch = PatchedDataset.model_validate({"name": "n", "unknown": 1})
     assert patch.model_dump(exclude_unset=True) == {"name": "n"}

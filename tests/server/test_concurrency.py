@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from posthog_server import Context, Store
-from posthog_server.models import Dataset, DatasetInput, DatasetPatch, PaginatedDatasetList
+from posthog_server.models import Dataset, DatasetInput, PatchedDataset, PaginatedDatasetList
 
 from .conftest import ALL_KEY, LiveServer
 
@@ -66,7 +66,7 @@ def test_store_is_thread_safe() -> None:
             row = store.create(_ctx("1", body=DatasetInput(name=f"{slot}-{i}")), "datasets", Dataset, id_kind="uuid")
             results[slot].append(row)
             store.update(
-                _ctx("1", body=DatasetPatch(description=f"d{slot}-{i}"), id=row.id), "datasets", Dataset, id_kind="uuid"
+                _ctx("1", body=PatchedDataset(description=f"d{slot}-{i}"), id=row.id), "datasets", Dataset, id_kind="uuid"
             )
 
     workers = [threading.Thread(target=work, args=(slot,)) for slot in range(threads)]

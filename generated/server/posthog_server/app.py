@@ -13,11 +13,11 @@ from . import interface, memory, requests
 from .models import (
     DashboardInput,
     DataColorThemeInput,
-    DataColorThemePatch,
     DatasetInput,
     DatasetItemInput,
-    DatasetItemPatch,
-    DatasetPatch,
+    PatchedDataColorTheme,
+    PatchedDataset,
+    PatchedDatasetItem,
 )
 
 KEYS_ENV = "POSTHOG_API_KEYS"
@@ -141,7 +141,7 @@ def data_color_themes_router(impl: interface.DataColorThemesApi) -> APIRouter:
             ("project_id", "project_id", "path", False),
             ("id", "id", "path", False),
         ),
-        body=DataColorThemePatch,
+        body=PatchedDataColorTheme,
         body_required=True,
         media_type="application/json",
     )
@@ -216,7 +216,7 @@ def dataset_items_router(impl: interface.DatasetItemsApi) -> APIRouter:
             ("project_id", "project_id", "path", False),
             ("id", "id", "path", False),
         ),
-        body=DatasetItemPatch,
+        body=PatchedDatasetItem,
         body_required=True,
         media_type="application/json",
     )
@@ -293,7 +293,7 @@ def environment_datasets_router(impl: interface.EnvironmentDatasetsApi) -> APIRo
             ("project_id", "project_id", "path", False),
             ("id", "id", "path", False),
         ),
-        body=DatasetPatch,
+        body=PatchedDataset,
         body_required=True,
         media_type="application/json",
     )
@@ -370,7 +370,7 @@ def datasets_router(impl: interface.DatasetsApi) -> APIRouter:
             ("project_id", "project_id", "path", False),
             ("id", "id", "path", False),
         ),
-        body=DatasetPatch,
+        body=PatchedDataset,
         body_required=True,
         media_type="application/json",
     )

@@ -123,6 +123,41 @@ class Dataset(_rt.ApiModel):
     team: int
 
 
+class PatchedDataColorTheme(_rt.InputModel):
+    """Partial update of a data color theme: every field optional."""
+
+    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=100)
+    colors: Any = None
+    """Any JSON value. The theme's colors."""
+
+
+class PatchedDatasetItem(_rt.InputModel):
+    """Partial update of a dataset item: every field optional. Send `deleted: true` to soft-delete."""
+
+    dataset: Annotated[UUID | None, _rt.NotNull] = None
+    """ID of the dataset this item belongs to."""
+    input: Any = None
+    """Any JSON value. May be null."""
+    output: Any = None
+    """Any JSON value. May be null."""
+    metadata: Any = None
+    """Any JSON value. May be null."""
+    ref_trace_id: str | None = None
+    ref_timestamp: datetime | None = None
+    ref_source_id: str | None = None
+    deleted: bool | None = None
+
+
+class PatchedDataset(_rt.InputModel):
+    """Partial update of a dataset: every field optional. Send `deleted: true` to soft-delete."""
+
+    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=400)
+    description: str | None = None
+    metadata: Any = None
+    """Any JSON value. May be null."""
+    deleted: bool | None = None
+
+
 class Dashboard(_rt.ApiModel):
     """Request fields for the dashboards actions. The pages document no dashboard response body."""
 
@@ -203,14 +238,6 @@ class DataColorThemeInput(_rt.InputModel):
     """Any JSON value. The theme's colors."""
 
 
-class DataColorThemePatch(_rt.InputModel):
-    """A color theme for data visualizations."""
-
-    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=100)
-    colors: Any = None
-    """Any JSON value. The theme's colors."""
-
-
 class DatasetItemInput(_rt.InputModel):
     """An item of a dataset. Soft-deleted by setting `deleted` to true with a PATCH."""
 
@@ -228,37 +255,10 @@ class DatasetItemInput(_rt.InputModel):
     deleted: bool | None = None
 
 
-class DatasetItemPatch(_rt.InputModel):
-    """An item of a dataset. Soft-deleted by setting `deleted` to true with a PATCH."""
-
-    dataset: Annotated[UUID | None, _rt.NotNull] = None
-    """ID of the dataset this item belongs to."""
-    input: Any = None
-    """Any JSON value. May be null."""
-    output: Any = None
-    """Any JSON value. May be null."""
-    metadata: Any = None
-    """Any JSON value. May be null."""
-    ref_trace_id: str | None = None
-    ref_timestamp: datetime | None = None
-    ref_source_id: str | None = None
-    deleted: bool | None = None
-
-
 class DatasetInput(_rt.InputModel):
     """A dataset. Soft-deleted by setting `deleted` to true with a PATCH."""
 
     name: str = Field(max_length=400)
-    description: str | None = None
-    metadata: Any = None
-    """Any JSON value. May be null."""
-    deleted: bool | None = None
-
-
-class DatasetPatch(_rt.InputModel):
-    """A dataset. Soft-deleted by setting `deleted` to true with a PATCH."""
-
-    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=400)
     description: str | None = None
     metadata: Any = None
     """Any JSON value. May be null."""

@@ -12,13 +12,13 @@ from . import _runtime as _rt
 from .models import (
     DashboardInput,
     DataColorThemeInput,
-    DataColorThemePatch,
     DatasetInput,
     DatasetItemInput,
-    DatasetItemPatch,
-    DatasetPatch,
     Format,
     OrderByItem,
+    PatchedDataColorTheme,
+    PatchedDataset,
+    PatchedDatasetItem,
 )
 
 
@@ -80,7 +80,7 @@ class DataColorThemesUpdateRequest(_rt.RequestModel):
 
     project_id: str
     id: int
-    body: DataColorThemePatch
+    body: PatchedDataColorTheme
 
 
 class DatasetItemsListRequest(_rt.RequestModel):
@@ -118,7 +118,7 @@ class DatasetItemsUpdateRequest(_rt.RequestModel):
 
     project_id: str
     id: UUID
-    body: DatasetItemPatch
+    body: PatchedDatasetItem
 
 
 class EnvironmentDatasetsListRequest(_rt.RequestModel):
@@ -158,7 +158,7 @@ class EnvironmentDatasetsUpdateRequest(_rt.RequestModel):
 
     project_id: str
     id: UUID
-    body: DatasetPatch
+    body: PatchedDataset
 
 
 class DatasetsListRequest(_rt.RequestModel):
@@ -198,4 +198,4 @@ class DatasetsUpdateRequest(_rt.RequestModel):
 
     project_id: str
     id: UUID
-    body: DatasetPatch
+    body: PatchedDataset

@@ -96,7 +96,9 @@ class Store:
         if ctx.body is None:
             return {}
         data = ctx.body.model_dump(mode="json", by_alias=True, exclude_unset=exclude_unset)
-        return dict(data)
+        # Only documented fields are written: unknown ones a body model keeps (extra="allow") never reach a row.
+        documented = Store._writable_names(ctx)
+        return {key: value for key, value in data.items() if key in documented}
 
     @staticmethod
     def _writable_names(ctx: Context) -> frozenset[str]:

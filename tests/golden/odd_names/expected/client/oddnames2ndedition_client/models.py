@@ -22,7 +22,7 @@ class Model(_rt.ApiModel):
     unicode: Annotated[str | None, _rt.NotNull] = Field(None, alias="ünïcödé")
 
 
-class List_(_rt.ApiModel):
+class List_(_rt.InputModel):
     match_: Annotated[str | None, _rt.NotNull] = Field(None, alias="match")
     type: Annotated[str | None, _rt.NotNull] = None
     none: Annotated[bool | None, _rt.NotNull] = Field(None, alias="None")
