@@ -88,4 +88,4 @@ def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str]]:
             print(warning, file=sys.stderr)
         reason = f"{type(exc).__name__}: {exc}"
         message = f"cannot generate from this document as it is ({reason}); fix the schema problems reported above"
-        raise SpecError([Problem(args.spec, message, "", 1, 1)]) from None
+        raise SpecError([Problem(args.spec, message, "", 1, 1, kind="openapi")]) from None

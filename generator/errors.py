@@ -12,11 +12,24 @@ class Problem:
     pointer: str = ""
     line: int = 0
     column: int = 0
+    kind: str = "invalid"  # one of KINDS: what sort of problem, stable for scripts and tests (the message may change)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         at = f" (at {_shorten(self.pointer or '/')})" if self.pointer is not None else ""
-        return f"{where}: error: {self.message}{at}"
+        return f"{where}: error: {self.message}{at} [{self.kind}]"
+
+
+KINDS = {
+    "io": "the file cannot be read",
+    "syntax": "not well-formed YAML or JSON, or a YAML feature we refuse",
+    "limit": "one of our size, depth or expansion limits",
+    "reference": "a $ref that is refused, missing or cyclic",
+    "openapi": "the document breaks the OpenAPI schema",
+    "rule": "one of our validation rules",
+    "output": "the output folder cannot be written safely",
+    "internal": "a generator bug",
+}
 
 
 MAX_POINTER_SHOWN = 200

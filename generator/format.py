@@ -23,5 +23,5 @@ def format_files(files: dict[str, str], verbatim: frozenset[str] = frozenset()) 
             compile(formatted[path], path, "exec", dont_inherit=True)
         except Exception as exc:  # a template bug: say which file, never a traceback
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise SpecError([Problem(path, f"generated code does not compile (a generator bug): {first}")]) from None
+            raise SpecError([Problem(path, f"generated code does not compile (a generator bug): {first}", kind="internal")]) from None
     return formatted

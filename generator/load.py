@@ -21,17 +21,11 @@ MAX_BYTES = 32 * 1024 * 1024
 MAX_NODES = 2_000_000
 MAX_DEPTH = 128
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader with YAML 1.2's core scalars: timestamps stay strings (OpenAPI dates are strings), and only
-    true/false are booleans (YAML 1.1 also reads `on`, `off`, `yes`, `no`, which are enum values in real specs)."""
-
-
 _BOOL = "tag:yaml.org,2002:bool"
 _CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_Loader.yaml_implicit_resolvers = {
+# YAML 1.2's core scalars: timestamps stay strings (OpenAPI dates are strings), and only true/false are booleans
+# (YAML 1.1 also reads `on`, `off`, `yes`, `no`, which are enum values in real specs).
+_CORE_RESOLVERS = {
     first: [
         (tag, _CORE_BOOL if tag == _BOOL else regexp)
         for tag, regexp in resolvers
@@ -39,6 +33,15 @@ _Loader.yaml_implicit_resolvers = {
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _PythonLoader(yaml.SafeLoader):
+    """The pure-Python safe parser: slower, but with no limits of its own, so ours decide (see parse_document)."""
+
+    yaml_implicit_resolvers = _CORE_RESOLVERS
+
+
+_FastLoader: type = type("_FastLoader", (getattr(yaml, "CSafeLoader", _PythonLoader),), {"yaml_implicit_resolvers": _CORE_RESOLVERS})
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -51,9 +54,9 @@ class Document:
     data: Any
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    def problem(self, message: str, pointer: str) -> Problem:
+    def problem(self, message: str, pointer: str, kind: str) -> Problem:
         line, column = self.locate(pointer)
-        return Problem(self.path, message, pointer, line, column)
+        return Problem(self.path, message, pointer, line, column, kind)
 
     def locate(self, pointer: str) -> tuple[int, int]:
         while True:
@@ -69,52 +72,67 @@ def load_document(path: str) -> Document:
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise SpecError([Problem(display, "is a folder, not a spec file")])
+            raise SpecError([Problem(display, "is a folder, not a spec file", kind="io")])
         if not stat.S_ISREG(info.st_mode):
             # A FIFO, a device or a socket could block or never end: read only regular files.
-            raise SpecError([Problem(display, "not a regular file; refusing to read it")])
+            raise SpecError([Problem(display, "not a regular file; refusing to read it", kind="io")])
         if info.st_size > MAX_BYTES:
-            raise SpecError([Problem(display, f"document is {info.st_size} bytes; the limit is {MAX_BYTES}")])
+            raise SpecError([Problem(display, f"document is {info.st_size} bytes; the limit is {MAX_BYTES}", kind="limit")])
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise SpecError([Problem(display, f"cannot read: {exc.strerror or exc}")]) from None
+        raise SpecError([Problem(display, f"cannot read: {exc.strerror or exc}", kind="io")]) from None
     if len(raw) > MAX_BYTES:
-        raise SpecError([Problem(display, f"document is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}")])
+        raise SpecError([Problem(display, f"document is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}", kind="limit")])
     return parse_document(raw, display)
 
 
 def parse_document(raw: bytes, display: str) -> Document:
     if len(raw) > MAX_BYTES:
-        raise SpecError([Problem(display, f"document is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}")])
+        raise SpecError([Problem(display, f"document is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}", kind="limit")])
     if not raw.strip():
-        raise SpecError([Problem(display, "empty document", "", 1, 1)])
+        raise SpecError([Problem(display, "empty document", "", 1, 1, kind="syntax")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SpecError([Problem(display, f"not UTF-8 text: {exc.reason} at byte {exc.start}", "", line, column)]) from None
-    loader = _Loader(text)
-    builder = _Builder(display, loader)
+        raise SpecError([Problem(display, f"not UTF-8 text: {exc.reason} at byte {exc.start}", "", line, column, kind="syntax")]) from None
     try:
-        found, data = builder.run()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = f"YAML/JSON syntax error: {exc.problem or exc.context}"
-        raise SpecError([Problem(display, message, "", line, column)]) from None
-    except yaml.YAMLError as exc:
-        raise SpecError([Problem(display, f"YAML/JSON syntax error: {exc}")]) from None
-    finally:
-        loader.dispose()
+        builder, found, data = _build(text, display, _FastLoader)
+    except yaml.YAMLError:
+        # libyaml has limits of its own (nesting depth, since 0.2.5) that can fire before ours, with its own words.
+        # The pure-Python parser has none, so a failed fast parse is parsed again there: our limits (depth, size,
+        # aliases) speak first and a true syntax error is reported the same way. It costs time only on failure.
+        builder, found, data = _build(text, display, _PythonLoader)
     if not found:
-        raise SpecError([Problem(display, "empty document", "", 1, 1)])
+        raise SpecError([Problem(display, "empty document", "", 1, 1, kind="syntax")])
     if builder.problems:
         raise SpecError(builder.problems)
     if not isinstance(data, dict):
-        raise SpecError([Problem(display, "the document must be a mapping (an OpenAPI object)", "", 1, 1)])
+        raise SpecError([Problem(display, "the document must be a mapping (an OpenAPI object)", "", 1, 1, kind="openapi")])
     return Document(display, data, builder.positions)
+
+
+def _build(text: str, display: str, loader_class: type) -> tuple[_Builder, bool, Any]:
+    loader = loader_class(text)
+    builder = _Builder(display, loader)
+    try:
+        found, data = builder.run()
+        return builder, found, data
+    except yaml.MarkedYAMLError as exc:
+        if loader_class is not _PythonLoader:
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = f"YAML/JSON syntax error: {exc.problem or exc.context}"
+        raise SpecError([Problem(display, message, "", line, column, kind="syntax")]) from None
+    except yaml.YAMLError as exc:
+        if loader_class is not _PythonLoader:
+            raise
+        raise SpecError([Problem(display, f"YAML/JSON syntax error: {exc}", kind="syntax")]) from None
+    finally:
+        loader.dispose()
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -157,12 +175,12 @@ class _Builder:
         # anchor -> (value, expanded node count, height); None while the anchored node is open.
         self.anchors: dict[str, tuple[Any, int, int] | None] = {}
 
-    def fail(self, message: str, pointer: str, mark: Any) -> None:
+    def fail(self, message: str, pointer: str, mark: Any, kind: str = "syntax") -> None:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        self.problems.append(Problem(self.display, message, pointer, line, column))
+        self.problems.append(Problem(self.display, message, pointer, line, column, kind))
 
-    def fatal(self, message: str, pointer: str, mark: Any) -> None:
-        self.fail(message, pointer, mark)
+    def fatal(self, message: str, pointer: str, mark: Any, kind: str = "syntax") -> None:
+        self.fail(message, pointer, mark, kind)
         raise SpecError(self.problems)
 
     def run(self) -> tuple[bool, Any]:
@@ -206,7 +224,7 @@ class _Builder:
                 self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
                 self._count(1, pointer, mark)
                 if len(stack) >= MAX_DEPTH:
-                    self.fatal(f"nesting deeper than {MAX_DEPTH} levels", pointer, mark)
+                    self.fatal(f"nesting deeper than {MAX_DEPTH} levels", pointer, mark, "limit")
                 is_map = isinstance(event, yaml.MappingStartEvent)
                 if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
                     self.fail(f"unsupported YAML tag {event.tag!r}", pointer, mark)
@@ -230,7 +248,7 @@ class _Builder:
                 assert anchored is not None
                 self._count(anchored[1], pointer, mark)
                 if len(stack) + anchored[2] > MAX_DEPTH:
-                    self.fatal(f"nesting deeper than {MAX_DEPTH} levels (through alias *{event.anchor})", pointer, mark)
+                    self.fatal(f"nesting deeper than {MAX_DEPTH} levels (through alias *{event.anchor})", pointer, mark, "limit")
                 done = anchored
             elif isinstance(event, yaml.ScalarEvent):
                 pointer = self._child_pointer(stack, mark)
@@ -249,7 +267,7 @@ class _Builder:
     def _count(self, nodes: int, pointer: str, mark: Any) -> None:
         self.visited += nodes
         if self.visited > MAX_NODES:
-            self.fatal(f"document expands to more than {MAX_NODES} nodes (alias bomb?)", pointer, mark)
+            self.fatal(f"document expands to more than {MAX_NODES} nodes (alias bomb?)", pointer, mark, "limit")
 
     def _attach(self, parent: _Frame, done: tuple[Any, int, int], mark: Any) -> None:
         value, count, height = done

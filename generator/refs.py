@@ -83,7 +83,7 @@ class _Walk:
         self.done: dict[str, tuple[Any, int]] = {}  # file#pointer -> (inlined value, its node count)
 
     def fatal(self, here: Document, message: str, pointer: str) -> None:
-        self.problems.append(here.problem(message, pointer))
+        self.problems.append(here.problem(message, pointer, "limit"))
         raise SpecError(self.problems)
 
     def walk(self, here: Document, node: Any, pointer: str, stack: tuple[str, ...], depth: int) -> Any:
@@ -98,7 +98,7 @@ class _Walk:
             return node
         ref = node.get("$ref")
         if "$ref" in node and not isinstance(ref, str):
-            self.problems.append(here.problem("$ref must be a string", pointer_join(pointer, "$ref")))
+            self.problems.append(here.problem("$ref must be a string", pointer_join(pointer, "$ref"), "reference"))
             return node
         if isinstance(ref, str) and not ref.startswith("#"):
             return self.inline_file(here, node, ref, pointer, stack, depth)
@@ -110,19 +110,19 @@ class _Walk:
     def inline_file(self, here: Document, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...], depth: int) -> Any:
         at = pointer_join(pointer, "$ref")
         if _SCHEME.match(ref):
-            self.problems.append(here.problem(f"remote $ref {ref!r} refused: references are never fetched", at))
+            self.problems.append(here.problem(f"remote $ref {ref!r} refused: references are never fetched", at, "reference"))
             return node
         file_part, _, fragment = ref.partition("#")
         target = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(here.path)), file_part))
         if os.path.commonpath([self.root, target]) != self.root:
-            self.problems.append(here.problem(f"$ref {ref!r} leaves the document's folder; refused", at))
+            self.problems.append(here.problem(f"$ref {ref!r} leaves the document's folder; refused", at, "reference"))
             return node
         if target not in self.cache:
             if len(self.cache) >= MAX_FILES:
-                self.problems.append(here.problem(f"more than {MAX_FILES} referenced files", at))
+                self.problems.append(here.problem(f"more than {MAX_FILES} referenced files", at, "limit"))
                 return node
             if not os.path.isfile(target):
-                self.problems.append(here.problem(f"$ref {ref!r}: no such file", at))
+                self.problems.append(here.problem(f"$ref {ref!r}: no such file", at, "reference"))
                 return node
             self.bytes += os.path.getsize(target)
             if self.bytes > MAX_BYTES:
@@ -137,7 +137,7 @@ class _Walk:
     def inline_target(self, here: Document, ref: str, pointer: str, stack: tuple[str, ...], depth: int) -> Any:
         key = f"{here.path}{ref}"
         if key in stack:
-            self.problems.append(here.problem(f"$ref {ref!r} in a referenced file is recursive; not supported", ref.lstrip("#")))
+            self.problems.append(here.problem(f"$ref {ref!r} in a referenced file is recursive; not supported", ref.lstrip("#"), "reference"))
             return {}
         if key in self.done:  # inlined before: the same value again, its size counted without copying it
             value, size = self.done[key]
@@ -148,7 +148,7 @@ class _Walk:
         try:
             target = resolve_pointer(here.data, ref)
         except KeyError:
-            self.problems.append(here.problem(f"$ref {ref!r} does not resolve in {here.path}", pointer_join(pointer, "$ref")))
+            self.problems.append(here.problem(f"$ref {ref!r} does not resolve in {here.path}", pointer_join(pointer, "$ref"), "reference"))
             return {}
         before = self.nodes
         value = self.walk(here, target, ref.lstrip("#"), stack + (key,), depth + 1)
@@ -160,12 +160,12 @@ def _check_local(doc: Document, data: Any, problems: list[Problem]) -> None:
     """Every local $ref must resolve, and no chain of pure references may loop."""
     for pointer, ref in _local_refs(data, ""):
         if not pointer_parts(ref):
-            problems.append(doc.problem(f"$ref {ref!r} points at the whole document, which contains it", pointer_join(pointer, "$ref")))
+            problems.append(doc.problem(f"$ref {ref!r} points at the whole document, which contains it", pointer_join(pointer, "$ref"), "reference"))
             continue
         try:
             resolve_pointer(data, ref)
         except KeyError:
-            problems.append(doc.problem(f"$ref {ref!r} does not resolve", pointer_join(pointer, "$ref")))
+            problems.append(doc.problem(f"$ref {ref!r} does not resolve", pointer_join(pointer, "$ref"), "reference"))
             continue
         seen = [ref]
         target = resolve_pointer(data, ref)
@@ -173,7 +173,7 @@ def _check_local(doc: Document, data: Any, problems: list[Problem]) -> None:
             nxt = target["$ref"]
             if nxt in seen:
                 chain = " -> ".join(seen + [nxt])
-                problems.append(doc.problem(f"$ref cycle with no object between: {chain}", pointer_join(pointer, "$ref")))
+                problems.append(doc.problem(f"$ref cycle with no object between: {chain}", pointer_join(pointer, "$ref"), "reference"))
                 break
             seen.append(nxt)
             try:
@@ -239,7 +239,7 @@ def _check_fanout(doc: Document, data: Any, problems: list[Problem]) -> None:
                     stack[-1][2] += frame[2]
                 if frame[2] > MAX_FANOUT:
                     message = f"schema composition (allOf/anyOf/oneOf/items) expands to more than {MAX_FANOUT} paths (a reference bomb?)"
-                    problems.append(doc.problem(message, pointer))
+                    problems.append(doc.problem(message, pointer, "reference"))
                     return
                 continue
             target = _follow(data, child)
@@ -286,7 +286,7 @@ def _check_allof_cycles(doc: Document, data: Any, problems: list[Problem]) -> No
             target_at, target = step
             if state.get(target_at) == 1:
                 chain = " -> ".join("#" + p for p in path[path.index(target_at):] + [target_at])
-                problems.append(doc.problem(f"allOf cycle: a schema composed of itself: {chain}", target_at))
+                problems.append(doc.problem(f"allOf cycle: a schema composed of itself: {chain}", target_at, "reference"))
                 return
             if target_at not in state:
                 state[target_at] = 1

@@ -55,9 +55,9 @@ def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) 
 def _version(doc: Document) -> str:
     version = doc.data.get("openapi")
     if version is None:
-        raise SpecError([doc.problem("missing 'openapi' field: not an OpenAPI 3.x document", "")])
+        raise SpecError([doc.problem("missing 'openapi' field: not an OpenAPI 3.x document", "", "openapi")])
     if not isinstance(version, str) or not re.fullmatch(r"3\.[01]\.\d+(-.+)?", version):
-        raise SpecError([doc.problem(f"unsupported OpenAPI version {version!r}; 3.0.x and 3.1.x are supported", "/openapi")])
+        raise SpecError([doc.problem(f"unsupported OpenAPI version {version!r}; 3.0.x and 3.1.x are supported", "/openapi", "openapi")])
     return version[:3]
 
 
@@ -71,10 +71,10 @@ def _schema_problems(doc: Document, version: str) -> Iterator[Problem]:
             errors.append(error)
     except RecursionError:
         if not errors:
-            yield doc.problem("the document is too deeply nested or recursive to validate", "")
+            yield doc.problem("the document is too deeply nested or recursive to validate", "", "limit")
     except Exception as exc:  # the validator's own failures must not become tracebacks
         if not errors:
-            yield doc.problem(f"the OpenAPI validator failed: {type(exc).__name__}: {exc}", "")
+            yield doc.problem(f"the OpenAPI validator failed: {type(exc).__name__}: {exc}", "", "internal")
     for error in errors:
         if isinstance(error, _LOCATED_BY_US):
             continue  # reported by _correctness_problems, with a location the validator does not give
@@ -100,7 +100,7 @@ def _from_validation_error(doc: Document, error: ValidationError, base: str) -> 
     message = error.message.splitlines()[0] if error.message else "invalid"
     if len(message) > 200:
         message = message[:200] + "…"
-    return doc.problem(message, pointer)
+    return doc.problem(message, pointer, "openapi")
 
 
 def operations(data: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
@@ -125,7 +125,7 @@ def _correctness_problems(doc: Document) -> Iterator[Problem]:
         op_id = operation.get("operationId")
         if isinstance(op_id, str):
             if op_id in seen_ids:
-                yield doc.problem(f"operationId {op_id!r} is also used at {seen_ids[op_id]}", pointer_join(pointer, "operationId"))
+                yield doc.problem(f"operationId {op_id!r} is also used at {seen_ids[op_id]}", pointer_join(pointer, "operationId"), "rule")
             else:
                 seen_ids[op_id] = pointer
         declared = {
@@ -135,20 +135,20 @@ def _correctness_problems(doc: Document) -> Iterator[Problem]:
         }
         templated = set(_TEMPLATE.findall(path))
         for name in sorted(templated - declared):
-            yield doc.problem(f"path parameter {{{name}}} in {path!r} is not declared", pointer)
+            yield doc.problem(f"path parameter {{{name}}} in {path!r} is not declared", pointer, "rule")
         for name in sorted(declared - templated):
-            yield doc.problem(f"path parameter {name!r} is declared but {path!r} has no {{{name}}}", pointer)
+            yield doc.problem(f"path parameter {name!r} is declared but {path!r} has no {{{name}}}", pointer, "rule")
 
 
 def _policy_problems(doc: Document, version: str) -> Iterator[Problem]:
     for pointer, _path, _method, _item, operation in operations(doc.data):
         if not operation.get("tags"):
-            yield doc.problem("operation has no tag", pointer)
+            yield doc.problem("operation has no tag", pointer, "rule")
         if not operation.get("operationId"):
-            yield doc.problem("operation has no operationId", pointer)
+            yield doc.problem("operation has no operationId", pointer, "rule")
         security = operation.get("security", doc.data.get("security"))
         if security is None or not any(scopes for requirement in security for scopes in requirement.values()):
-            yield doc.problem("operation does not state its required API key scopes in 'security'", pointer)
+            yield doc.problem("operation does not state its required API key scopes in 'security'", pointer, "rule")
     yield from _example_problems(doc, version)
 
 
@@ -162,11 +162,11 @@ def _example_problems(doc: Document, version: str) -> Iterator[Problem]:
         try:
             error = best_match(validator.iter_errors(value))
         except RecursionError:
-            yield doc.problem("example is too deeply nested to check", pointer)
+            yield doc.problem("example is too deeply nested to check", pointer, "rule")
             continue
         if error is not None:
             problem = _from_validation_error(doc, error, pointer)
-            yield Problem(problem.file, f"example does not match its schema: {problem.message}", problem.pointer, problem.line, problem.column)
+            yield Problem(problem.file, f"example does not match its schema: {problem.message}", problem.pointer, problem.line, problem.column, "rule")
 
 
 def _examples(node: Any, pointer: str, schema_pointer: str | None) -> Iterator[tuple[str, str, Any]]:

@@ -33,7 +33,7 @@ class WriteReport:
 def check_relative(path: str) -> None:
     parts = path.split("/")
     if not path or path.startswith("/") or any(not _SAFE_PART.match(p) or p in (".", "..") or _DEVICE.match(p) for p in parts):
-        raise SpecError([Problem(path, "refusing to write an unsafe output path")])
+        raise SpecError([Problem(path, "refusing to write an unsafe output path", kind="output")])
 
 
 def _is_safe(path: str) -> bool:
@@ -65,11 +65,11 @@ def _no_link_on_the_way(out: Path, path: str) -> bool:
 
 def _guard(out: Path) -> None:
     if out.is_symlink():
-        raise SpecError([Problem(str(out), "the output folder is a symlink; refusing to follow it")])
+        raise SpecError([Problem(str(out), "the output folder is a symlink; refusing to follow it", kind="output")])
     if out.exists() and not out.is_dir():
-        raise SpecError([Problem(str(out), "the output path exists and is not a folder")])
+        raise SpecError([Problem(str(out), "the output path exists and is not a folder", kind="output")])
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise SpecError([Problem(str(out), f"the output folder is not empty and has no {MANIFEST}; refusing to overwrite it")])
+        raise SpecError([Problem(str(out), f"the output folder is not empty and has no {MANIFEST}; refusing to overwrite it", kind="output")])
 
 
 def _owner_alive(stale: Path) -> bool:

@@ -53,42 +53,43 @@ INJECTION = {
 }
 
 
-# fixture -> a fragment of the one error it must get: exit 1, FILE:LINE:COL or a pointer, no traceback.
+# fixture -> (our problem kind, a fragment of our own message or the pointer it is at): exit 1, FILE:LINE:COL or a
+# pointer, no traceback. Only our words are asserted, never a library's (its wording changes between releases).
 BROKEN = {
-    "broken/yaml_syntax.yaml": "YAML/JSON syntax error",
-    "broken/json_syntax.json": "YAML/JSON syntax error",
-    "broken/not_mapping.yaml": "must be a mapping",
-    "broken/scalar.yaml": "must be a mapping",
-    "broken/empty.yaml": "empty document",
-    "broken/comment_only.yaml": "empty document",
-    "broken/missing_openapi.yaml": "missing 'openapi' field",
-    "broken/swagger2.yaml": "missing 'openapi' field",
-    "broken/version_4.yaml": "unsupported OpenAPI version",
-    "broken/version_number.yaml": "unsupported OpenAPI version",
-    "broken/undeclared_path_param.yaml": "path parameter {petId}",
-    "broken/unresolvable_ref.yaml": "does not resolve",
-    "broken/duplicate_key.yaml": "duplicate key",
-    "broken/duplicate_operation_id.yaml": "operationId 'same' is also used",
-    "broken/python_tag.yaml": "unsupported YAML tag",
-    "broken/merge_key.yaml": "merge keys",
-    "broken/not_utf8.yaml": "not UTF-8",
-    "broken/paths_not_mapping.yaml": "is not of type",
-    "broken/ref_not_string.yaml": "$ref must be a string",
-    "refs/remote_ref.yaml": "never fetched",
-    "refs/outside_ref.yaml": "leaves the document's folder",
-    "refs/nested_escape.yaml": "leaves the document's folder",
-    "refs/missing_file_ref.yaml": "no such file",
-    "refs/cycle_ref.yaml": "$ref cycle with no object between",
-    "refs/pointer_cycle_ref.yaml": "the whole document",
-    "refs/file_cycle.yaml": "recursive",
-    "bounds/alias_bomb.yaml": "alias bomb",
-    "bounds/recursive_alias.yaml": "recursive alias",
-    "bounds/deep_yaml.yaml": "nesting deeper than",
-    "bounds/deep_json.json": "nesting deeper than",
-    "bounds/deep_block.yaml": "nesting deeper than",
-    "bounds/ref_bomb_allof.yaml": "reference bomb",
-    "bounds/allof_cycle.yaml": "allOf cycle",
-    "refs/file_ref_bomb.yaml": "references expand the document",
+    "broken/yaml_syntax.yaml": ("syntax", "YAML/JSON syntax error"),
+    "broken/json_syntax.json": ("syntax", "YAML/JSON syntax error"),
+    "broken/not_mapping.yaml": ("openapi", "must be a mapping"),
+    "broken/scalar.yaml": ("openapi", "must be a mapping"),
+    "broken/empty.yaml": ("syntax", "empty document"),
+    "broken/comment_only.yaml": ("syntax", "empty document"),
+    "broken/missing_openapi.yaml": ("openapi", "missing 'openapi' field"),
+    "broken/swagger2.yaml": ("openapi", "missing 'openapi' field"),
+    "broken/version_4.yaml": ("openapi", "unsupported OpenAPI version"),
+    "broken/version_number.yaml": ("openapi", "unsupported OpenAPI version"),
+    "broken/undeclared_path_param.yaml": ("rule", "path parameter {petId}"),
+    "broken/unresolvable_ref.yaml": ("reference", "does not resolve"),
+    "broken/duplicate_key.yaml": ("syntax", "duplicate key"),
+    "broken/duplicate_operation_id.yaml": ("rule", "operationId 'same' is also used"),
+    "broken/python_tag.yaml": ("syntax", "unsupported YAML tag"),
+    "broken/merge_key.yaml": ("syntax", "merge keys"),
+    "broken/not_utf8.yaml": ("syntax", "not UTF-8"),
+    "broken/paths_not_mapping.yaml": ("openapi", "(at /paths)"),
+    "broken/ref_not_string.yaml": ("reference", "$ref must be a string"),
+    "refs/remote_ref.yaml": ("reference", "never fetched"),
+    "refs/outside_ref.yaml": ("reference", "leaves the document's folder"),
+    "refs/nested_escape.yaml": ("reference", "leaves the document's folder"),
+    "refs/missing_file_ref.yaml": ("reference", "no such file"),
+    "refs/cycle_ref.yaml": ("reference", "$ref cycle with no object between"),
+    "refs/pointer_cycle_ref.yaml": ("reference", "the whole document"),
+    "refs/file_cycle.yaml": ("reference", "recursive"),
+    "bounds/alias_bomb.yaml": ("limit", "alias bomb"),
+    "bounds/recursive_alias.yaml": ("syntax", "recursive alias"),
+    "bounds/deep_yaml.yaml": ("limit", "nesting deeper than"),
+    "bounds/deep_json.json": ("limit", "nesting deeper than"),
+    "bounds/deep_block.yaml": ("limit", "nesting deeper than"),
+    "bounds/ref_bomb_allof.yaml": ("reference", "reference bomb"),
+    "bounds/allof_cycle.yaml": ("reference", "allOf cycle"),
+    "refs/file_ref_bomb.yaml": ("limit", "references expand the document"),
 }
 
 CLI_TIMEOUT = 60
@@ -237,8 +238,10 @@ def test_manifest_lines_are_never_followed(tmp_path: Path) -> None:
 def _check_failure(name: str, code: int, stderr: str, seconds: float, out: Path) -> None:
     assert code == 1, (code, stderr[-2000:])
     assert "Traceback" not in stderr and "unexpected" not in stderr
-    assert BROKEN[name] in stderr, stderr[-2000:]
+    kind, fragment = BROKEN[name]
+    assert fragment in stderr, stderr[-2000:]
     lines = [line for line in stderr.splitlines() if line.strip()]
+    assert any(line.endswith(f"[{kind}]") for line in lines), stderr[-2000:]
     assert lines and all(_located(line, name) for line in lines), stderr[-2000:]
     assert seconds < 20, f"took {seconds:.1f}s"
     assert not out.exists(), "a failed generation wrote output"
@@ -324,7 +327,7 @@ def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path: Path) -> Non
     deep.write_text("openapi: '3.0.3'\nx: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n")
     result = run_cli("validate", str(deep), timeout=CLI_TIMEOUT)
     assert result.returncode == 1, (result.returncode, result.stderr[-500:])
-    assert "nesting deeper than" in result.stderr
+    assert "nesting deeper than" in result.stderr and result.stderr.rstrip().endswith("[limit]")
 
 
 def test_symlinked_ref_leaving_the_folder_refused(tmp_path: Path) -> None:
