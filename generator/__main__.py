@@ -1,5 +1,6 @@
-import sys
+import signal
 
-from generator.cli import main
+from generator.entry import _interrupted_early, run
 
-sys.exit(main())
+signal.signal(signal.SIGINT, _interrupted_early)
+run()

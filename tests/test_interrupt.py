@@ -231,3 +231,20 @@ def test_failing_write_leaves_the_previous_output(out: Path, previous: tuple, mo
     assert code != 0
     assert tree_snapshot(out) == previous[1]
     assert _leftovers(out) == []
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.25, 0.5, 0.8, 1.2])
+def test_ctrl_c_at_any_moment_is_one_line_and_130(out: Path, delay: float) -> None:
+    """The real entry (`python -m generator`), interrupted from its imports to its writes: one line, exit 130."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", str(NEW_SPEC), "--out", str(out)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    if child.returncode == 0:
+        pytest.skip(f"the run finished within {delay}s, before the interrupt")  # a fast machine: nothing to judge
+    assert child.returncode == 130, stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
