@@ -56,9 +56,9 @@ def _run(args: argparse.Namespace) -> int:
         if problems:
             raise SpecError(problems)
         return 0
-    api, files = _generate(args)
-    for warning in api.warnings:
-        print(warning if ": warning: " in warning else f"{args.spec}: warning: {warning}", file=sys.stderr)
+    api, files, warnings = _generate(args)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     out = Path(args.out)
     if args.command == "check":
         diffs = drift(out, files)
@@ -73,7 +73,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str]]:
+def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str], list[Problem]]:
     """generate_files; with --lenient, a crash on a document that broke the schema is that document's error."""
     try:
         return generate_files(args.spec, lenient=args.lenient)
@@ -82,7 +82,7 @@ def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str]]:
     except Exception as exc:
         if not args.lenient or args.debug:
             raise
-        warnings: list[str] = []
+        warnings: list[Problem] = []
         load_valid(args.spec, policy=False, warnings=warnings)
         for warning in warnings:
             print(warning, file=sys.stderr)

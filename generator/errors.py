@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -13,11 +13,15 @@ class Problem:
     line: int = 0
     column: int = 0
     kind: str = "invalid"  # one of KINDS: what sort of problem, stable for scripts and tests (the message may change)
+    severity: str = "error"  # or "warning": reported, and generation goes on
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         at = f" (at {_shorten(self.pointer or '/')})" if self.pointer is not None else ""
-        return f"{where}: error: {self.message}{at} [{self.kind}]"
+        return f"{where}: {self.severity}: {self.message}{at} [{self.kind}]"
+
+    def as_warning(self) -> Problem:
+        return replace(self, severity="warning")
 
 
 KINDS = {
@@ -28,6 +32,7 @@ KINDS = {
     "openapi": "the document breaks the OpenAPI schema",
     "rule": "one of our validation rules",
     "output": "the output folder cannot be written safely",
+    "naming": "two names in the document become the same Python name; one was changed",
     "internal": "a generator bug",
 }
 
@@ -54,6 +59,10 @@ class SpecError(Exception):
 def pointer_join(pointer: str, key: object) -> str:
     token = str(key).replace("~", "~0").replace("/", "~1")
     return f"{pointer}/{token}"
+
+
+# A finding of the model stage: a message and the JSON pointer it is about; the pipeline locates it in the file.
+Finding = tuple[str, str]
 
 
 def pointer_parts(pointer: str) -> list[str]:

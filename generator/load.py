@@ -58,6 +58,19 @@ class Document:
         line, column = self.locate(pointer)
         return Problem(self.path, message, pointer, line, column, kind)
 
+    def pointer_index(self) -> dict[int, str]:
+        """id() of every mapping and list in the data -> its JSON pointer (the first, where YAML aliases share one)."""
+        index: dict[int, str] = {}
+        stack: list[tuple[Any, str]] = [(self.data, "")]
+        while stack:
+            node, pointer = stack.pop()
+            if id(node) in index:
+                continue
+            index[id(node)] = pointer
+            children = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((child, pointer_join(pointer, key)) for key, child in children if isinstance(child, (dict, list)))
+        return index
+
     def locate(self, pointer: str) -> tuple[int, int]:
         while True:
             if pointer in self.positions:

@@ -28,7 +28,7 @@ _LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
 _WRONG_CONTAINER = re.compile(r"is not of type ['\"](object|array)['\"]")
 
 
-def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) -> None:
+def validate(doc: Document, *, policy: bool, warnings: list[Problem] | None = None) -> None:
     """Raise SpecError with every problem found; return quietly when the document is fine.
 
     With a `warnings` list, OpenAPI schema problems are recorded there instead of raised (`--lenient`):
@@ -38,7 +38,7 @@ def validate(doc: Document, *, policy: bool, warnings: list[str] | None = None) 
     problems = list(_schema_problems(doc, version))
     if problems and warnings is not None:
         # A value of the wrong shape (a list where a mapping must be) cannot be generated from: it stays an error.
-        warnings.extend(str(p).replace(": error: ", ": warning: ", 1) for p in problems if not isinstance(p, _Blocking))
+        warnings.extend(p.as_warning() for p in problems if not isinstance(p, _Blocking))
         problems = [p for p in problems if isinstance(p, _Blocking)]
     # Our correctness rules read only what they check, so they run on a document the schema refused too
     # (the validator's own duplicate-operationId and path-parameter errors are dropped for these).

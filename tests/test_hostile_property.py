@@ -138,7 +138,7 @@ def test_arbitrary_strings_never_change_code_structure(spec: dict[str, Any], fas
         spec_path = work / "spec.json"
         spec_path.write_text(as_json(spec), encoding="utf-8")
         try:
-            _api, files = generate_files(str(spec_path))
+            _api, files, _warnings = generate_files(str(spec_path))
         except SpecError as exc:  # refused cleanly is fine; note why, so a run shows how often
             event(f"refused: {exc.problems[0].message[:60]}")
             return

@@ -54,9 +54,10 @@ def test_enum_member_names() -> None:
 
 
 def test_collisions_get_numbered_in_spec_order_with_a_warning() -> None:
-    warnings: list[str] = []
-    assert names.unique(["a", "b", "a", "a"], "field", warnings) == ["a", "b", "a_2", "a_3"]
-    assert warnings == ["field: 'a' is taken; using 'a_2'", "field: 'a' is taken; using 'a_3'"]
+    warnings: list[tuple[str, str]] = []
+    places = ["/p/0", "/p/1", "/p/2", "/p/3"]
+    assert names.unique(["a", "b", "a", "a"], "field", warnings, places=places) == ["a", "b", "a_2", "a_3"]
+    assert warnings == [("field: 'a' is taken; using 'a_2'", "/p/2"), ("field: 'a' is taken; using 'a_3'", "/p/3")]
 
 
 def test_package_names() -> None:

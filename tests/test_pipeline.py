@@ -21,7 +21,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 def test_generated_folder_matches_a_fresh_generation() -> None:
-    _, files = generate_files(str(SPEC))
+    _, files, _warnings = generate_files(str(SPEC))
     diffs = drift(ROOT / "generated", files)
     assert not diffs, "".join(diffs) + "\ngenerated/ is stale: run python -m generator generate"
 
@@ -121,3 +121,14 @@ def test_runtime_templates_are_black_clean() -> None:
     for path in sorted((ROOT / "templates").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert black.format_str(text, mode=MODE) == text, f"{path} is not black-formatted: run black -l 120 on it"
+
+
+def test_every_warning_is_located_at_the_node_it_is_about() -> None:
+    """Naming warnings carry FILE:LINE:COL and the pointer of the name that was changed, not 1:1 (at /)."""
+    spec = ROOT / "tests" / "golden" / "odd_names" / "spec.yaml"
+    _, _, warnings = generate_files(str(spec))
+    assert warnings, "odd_names has colliding names"
+    for warning in warnings:
+        assert warning.severity == "warning" and warning.kind == "naming"
+        assert warning.pointer.startswith(("/paths/", "/components/")), warning
+        assert warning.line > 1 and f":{warning.line}:{warning.column}: warning: " in str(warning)

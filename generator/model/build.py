@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from generator.errors import Finding
 from generator.model import imports, names, text
 from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
@@ -14,9 +15,11 @@ from generator.model.schemas import SchemaTypes
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
-def build_api(spec: dict[str, Any], source: str) -> Api:
-    warnings: list[str] = []
-    types = SchemaTypes(spec, warnings)
+def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None = None) -> Api:
+    """`pointers` maps id() of the document's mappings and lists to their JSON pointers (see load.pointer_index),
+    so the warnings name the node they are about."""
+    warnings: list[Finding] = []
+    types = SchemaTypes(spec, warnings, pointers or {})
     types.build_components()
     resources = build_resources(spec, types)
     info = spec.get("info") if isinstance(spec.get("info"), dict) else {}

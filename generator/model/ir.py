@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.errors import Finding
+
 
 @dataclass(frozen=True)
 class Field:
@@ -184,4 +186,4 @@ class Api:
     server_keys_env_doc: str  # escaped text
     imports: dict[str, tuple[str, ...]]  # module kind -> its import lines (standard library and third party)
     model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]  # (message, JSON pointer)

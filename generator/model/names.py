@@ -12,6 +12,8 @@ import keyword
 import re
 import unicodedata
 
+from generator.errors import Finding
+
 # Operator characters that would otherwise vanish and make `a<` and `a>` collide.
 _SYMBOL_WORDS = {"<=": "_lte_", ">=": "_gte_", "<": "_lt_", ">": "_gt_", "!=": "_ne_", "=": "_eq_", "+": "_plus_"}
 _SYMBOLS = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOL_WORDS, key=len, reverse=True)))
@@ -82,10 +84,17 @@ def constant(raw: str, *, fallback: str = "VALUE") -> str:
 
 
 def unique(
-    candidates: list[str], what: str, warnings: list[str], *, raws: list[str] | None = None, joiner: str = "_"
+    candidates: list[str],
+    what: str,
+    warnings: list[Finding],
+    *,
+    raws: list[str] | None = None,
+    joiner: str = "_",
+    places: list[str] | None = None,
 ) -> list[str]:
     """Resolve collisions by the written rule, with a warning for each: a raw name that is already its candidate
-    keeps it (`kind` beats `Kind`); the others, in spec order, get 2, 3 ... (`kind_2`, or `Kind2` for classes)."""
+    keeps it (`kind` beats `Kind`); the others, in spec order, get 2, 3 ... (`kind_2`, or `Kind2` for classes).
+    `places` holds each candidate's JSON pointer, where its warning is located."""
     order = list(range(len(candidates)))
     if raws is not None:
         order.sort(key=lambda i: raws[i] != candidates[i])
@@ -97,7 +106,7 @@ def unique(
         while chosen in taken:
             chosen, counter = f"{name.rstrip('_')}{joiner}{counter}", counter + 1
         if chosen != name:
-            warnings.append(f"{what}: {name!r} is taken; using {chosen!r}")
+            warnings.append((f"{what}: {name!r} is taken; using {chosen!r}", places[index] if places else ""))
         taken.add(chosen)
         result[index] = chosen
     return result

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from generator.errors import pointer_join
 from generator.model import names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
 from generator.model.ir import Body, Field, Operation, Pagination, Param, Resource
@@ -34,7 +35,8 @@ def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource,
         by_tag.setdefault(str(tags[0]), []).append((path, method, item, op))
     tags = list(by_tag)
     candidates = [names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t in tags]
-    attrs = names.unique(candidates, "resource", types.warnings, raws=tags)
+    places = [pointer_join(types.at(by_tag[t][0][3]), "tags") for t in tags]
+    attrs = names.unique(candidates, "resource", types.warnings, raws=tags, places=places)
     tag_docs = {t.get("name"): t.get("description") for t in spec.get("tags") or [] if isinstance(t, dict)}
     known = collections(spec)
     resources = []
@@ -72,7 +74,8 @@ def _operations(
         name = names.snake(str(raw), fallback="call")
         name = name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
         candidates.append(names.snake(name, reserved=_METHOD_RESERVED))
-    method_names = names.unique(candidates, f"{tag} method", types.warnings)
+    places = [types.at(op) for _path, _method, _item, op in entries]
+    method_names = names.unique(candidates, f"{tag} method", types.warnings, places=places)
     taken = set(method_names)
     return tuple(
         _operation(spec, types, attr, path, method, item, op, method_name, taken, known)
@@ -91,7 +94,7 @@ def _operation(
     pagination = None
     page_items = _page_items(types, result_schema)
     if page_items is not None and method == "get":
-        pagination = Pagination(types.type_of(page_items, context + "Item").annotation(), _fresh(f"{method_name}_all", taken, types))
+        pagination = Pagination(types.type_of(page_items, context + "Item").annotation(), _fresh(f"{method_name}_all", taken, types, op))
     streamable = method == "get" and result_kind == "raw"
     responses = op.get("responses") or {}
     errors = tuple(sorted({int(s) for s in responses if str(s).isdigit() and int(s) >= 400}))
@@ -126,7 +129,7 @@ def _operation(
         client_cast="" if plain or result_kind != "model" else text.literal(result_type),
         page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
         stream_call=f'self._stream("{http_method}", {client_path}, {read_args})' if streamable else "",
-        stream_name=_fresh(f"{method_name}_stream", taken, types) if streamable else "",
+        stream_name=_fresh(f"{method_name}_stream", taken, types, op) if streamable else "",
         error_statuses=errors,
         pagination=pagination,
         scopes=text.literal(tuple(_scopes(spec, op))),
@@ -143,9 +146,9 @@ def _operation(
     )
 
 
-def _fresh(candidate: str, taken: set[str], types: SchemaTypes) -> str:
+def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: dict[str, Any]) -> str:
     """A method name derived from another (`list_all`, `stream_tiles_stream`) that no other method has."""
-    name = names.unique([*sorted(taken), candidate], "method", types.warnings)[-1]
+    name = names.unique([*sorted(taken), candidate], "method", types.warnings, places=[types.at(op)] * (len(taken) + 1))[-1]
     taken.add(name)
     return name
 
@@ -183,7 +186,10 @@ def _params(spec: dict[str, Any], types: SchemaTypes, item: dict[str, Any], op: 
             merged[(param["name"], param["in"])] = param
     ordered = sorted(merged.values(), key=lambda p: (p["in"] != "path", not p.get("required")))
     py_names = names.unique(
-        [names.snake(p["name"], reserved=_PARAM_RESERVED, fallback="param") for p in ordered], f"{context} parameter", types.warnings
+        [names.snake(p["name"], reserved=_PARAM_RESERVED, fallback="param") for p in ordered],
+        f"{context} parameter",
+        types.warnings,
+        places=[types.at(p) for p in ordered],
     )
     result = []
     for py, param in zip(py_names, ordered):

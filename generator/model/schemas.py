@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.model import names, text
+from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
 from generator.refs import deref
@@ -34,7 +35,9 @@ class TypeInfo:
 @dataclass
 class SchemaTypes:
     spec: dict[str, Any]
-    warnings: list[str]
+    warnings: list[Finding]
+    # id() of every mapping and list of the document -> its JSON pointer, so a finding names the node it is about.
+    pointers: dict[int, str] = field(default_factory=dict)
     models: dict[str, ModelClass] = field(default_factory=dict)
     enums: dict[str, EnumClass] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
@@ -49,7 +52,8 @@ class SchemaTypes:
         self.request_only = request_only_schemas(self.spec)
         keys = list(((self.spec.get("components") or {}).get("schemas") or {}).keys())
         candidates = [names.pascal(k) for k in keys]
-        for key, name in zip(keys, names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="")):
+        places = [pointer_join("/components/schemas", k) for k in keys]
+        for key, name in zip(keys, names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places)):
             self.component_names[key] = name
             self.taken.add(name)
 
@@ -59,10 +63,14 @@ class SchemaTypes:
             self._define(name, schema if isinstance(schema, dict) else {})
 
     # -- naming -------------------------------------------------------------------------------
-    def fresh(self, candidate: str) -> str:
+    def at(self, node: Any) -> str:
+        """The JSON pointer of a mapping or list of the document ("" for one the model made)."""
+        return self.pointers.get(id(node), "")
+
+    def fresh(self, candidate: str, node: Any = None) -> str:
         chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
         if chosen != candidate:
-            self.warnings.append(f"class name {candidate!r} is taken; using {chosen!r}")
+            self.warnings.append((f"class name {candidate!r} is taken; using {chosen!r}", self.at(node)))
         self.taken.add(chosen)
         return chosen
 
@@ -87,7 +95,8 @@ class SchemaTypes:
             names.constant(str(v), fallback="VALUE") if base == "str" else f"VALUE_{v}".replace("-", "MINUS_")
             for v in values
         ]
-        members = names.unique(candidates, f"enum {name} member", self.warnings)
+        place = pointer_join(self.at(schema), "enum")
+        members = names.unique(candidates, f"enum {name} member", self.warnings, places=[place] * len(candidates))
         literals = [text.literal(v if base == "int" else str(v)) for v in values]
         return EnumClass(name, doc, base, tuple(EnumMember(m, lit) for m, lit in zip(members, literals)))
 
@@ -102,7 +111,7 @@ class SchemaTypes:
         values = tuple(str(v) for v in _enum_values(schema))
         key = (names.pascal(context), values)
         if key not in self._enum_by_values:
-            name = self.fresh(names.pascal(context))
+            name = self.fresh(names.pascal(context), schema)
             self.enums[name] = self._enum(name, schema, text.docstring(schema.get("description")))
             self._enum_by_values[key] = name
         return self._enum_by_values[key]
@@ -130,7 +139,7 @@ class SchemaTypes:
         wire_names = list(props)
         py_names = names.unique(
             [names.snake(w, reserved=names.RUNTIME_NAMES, fallback="field") for w in wire_names],
-            f"{name} field", self.warnings,
+            f"{name} field", self.warnings, places=[self.at(props[w]) or self.at(schema) for w in wire_names],
         )
         fields = tuple(
             self.field(py, wire, props[wire] if isinstance(props[wire], dict) else {}, wire in required, name)
@@ -173,7 +182,7 @@ class SchemaTypes:
 
     def inline_input(self, context: str, schema: dict[str, Any], *, partial: bool) -> ModelClass:
         """An inline request-body object becomes an input model directly (no response twin)."""
-        name = self.fresh(names.pascal(context))
+        name = self.fresh(names.pascal(context), schema)
         full = self._model(name, schema, text.docstring(schema.get("description")), is_input=True)
         self.all_fields[name] = full.fields
         return self.input_model(name, full, partial=partial)
@@ -259,7 +268,7 @@ class SchemaTypes:
         return TypeInfo(" | ".join(exprs), nullable)
 
     def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
-        name = self.fresh(names.pascal(context))
+        name = self.fresh(names.pascal(context), schema)
         self.models[name] = ModelClass(name, "", (), False)  # reserve first: the schema may recurse
         self._store_model(self._model(name, schema, text.docstring(schema.get("description")), is_input=False))
         return name

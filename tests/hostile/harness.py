@@ -77,7 +77,7 @@ def generate_to(spec: Path | str, out: Path) -> dict[str, str]:
     from generator.pipeline import generate_files
     from generator.write import write_tree
 
-    _api, files = generate_files(str(spec))
+    _api, files, _warnings = generate_files(str(spec))
     write_tree(out, files)
     return files
 

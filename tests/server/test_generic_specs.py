@@ -110,7 +110,7 @@ components:
 def _run(tmp_path: Path, script: str) -> str:
     spec = tmp_path / "widgets.yaml"
     spec.write_text(SPEC)
-    api, files = generate_files(str(spec), lenient=True)
+    api, files, _warnings = generate_files(str(spec), lenient=True)
     assert (api.client_package, api.server_package) == ("widgets_client", "widgets_server")
     write_tree(tmp_path / "out", files)
     paths = [str(tmp_path / "out" / "client"), str(tmp_path / "out" / "server")]
