@@ -61,6 +61,7 @@ case "${1:-}" in
   test)
     if [ "${2:-}" = "--latest" ]; then
       venv .venv-latest
+      rm -f .venv-latest/.dev-sh-latest  # the point is to ask PyPI again every time
       install .venv-latest latest --upgrade --upgrade-strategy eager "${DEV_SOURCES[@]}"
       run_suite .venv-latest/bin/python "${@:3}"
     else
