@@ -19,11 +19,13 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     """`pointers` maps id() of the document's mappings and lists to their JSON pointers (see load.pointer_index),
     so the warnings name the node they are about."""
     warnings: list[Finding] = []
-    types = SchemaTypes(spec, warnings, pointers or {})
-    types.build_components()
-    resources = build_resources(spec, types)
     info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
     title = str(info.get("title") or "API")
+    client_class = f"{names.pascal(title, fallback='Api')}Client"
+    # The client classes are named first: a schema called like one of them is the one renamed.
+    types = SchemaTypes(spec, warnings, pointers or {}, taken={client_class, f"Async{client_class}"})
+    types.build_components()
+    resources = build_resources(spec, types)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
@@ -45,8 +47,8 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         source=text.one_line(source),
         client_package=names.package(title, "client"),
         server_package=names.package(title, "server"),
-        client_class=f"{names.pascal(title, fallback='Api')}Client",
-        async_client_class=f"Async{names.pascal(title, fallback='Api')}Client",
+        client_class=client_class,
+        async_client_class=f"Async{client_class}",
         user_agent=text.literal(f"{names.package(title, 'client')}/{version}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),

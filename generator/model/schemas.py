@@ -27,6 +27,7 @@ _CONSTRAINTS = {
 class TypeInfo:
     expr: str
     nullable: bool
+    enums: tuple[str, ...] = ()  # the enum classes a value of this type may be (a default is printed as a member)
 
     def annotation(self) -> str:
         return f"{self.expr} | None" if self.nullable and self.expr not in ("Any", "None") else self.expr
@@ -49,13 +50,17 @@ class SchemaTypes:
     request_only: frozenset[str] = frozenset()  # component keys no response, parameter or header uses
 
     def __post_init__(self) -> None:
+        """Component class names: unique among themselves, then moved off any name already in `taken` (the
+        client classes the caller reserved first), with a located warning."""
         self.request_only = request_only_schemas(self.spec)
         keys = list(((self.spec.get("components") or {}).get("schemas") or {}).keys())
         candidates = [names.pascal(k) for k in keys]
         places = [pointer_join("/components/schemas", k) for k in keys]
-        for key, name in zip(keys, names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places)):
-            self.component_names[key] = name
-            self.taken.add(name)
+        chosen = names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places)
+        reserved = set(self.taken)
+        self.taken.update(chosen)
+        for key, name, place in zip(keys, chosen, places):
+            self.component_names[key] = self.fresh(name, place=place) if name in reserved else name
 
     def build_components(self) -> None:
         for key, name in self.component_names.items():
@@ -67,10 +72,10 @@ class SchemaTypes:
         """The JSON pointer of a mapping or list of the document ("" for one the model made)."""
         return self.pointers.get(id(node), "")
 
-    def fresh(self, candidate: str, node: Any = None) -> str:
+    def fresh(self, candidate: str, node: Any = None, *, place: str = "") -> str:
         chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
         if chosen != candidate:
-            self.warnings.append((f"class name {candidate!r} is taken; using {chosen!r}", self.at(node)))
+            self.warnings.append((f"class name {candidate!r} is taken; using {chosen!r}", place or self.at(node)))
         self.taken.add(chosen)
         return chosen
 
@@ -88,7 +93,7 @@ class SchemaTypes:
         self.all_fields[model.name] = model.fields
         self.models[model.name] = replace(model, fields=tuple(f for f in model.fields if not f.write_only))
 
-    def _enum(self, name: str, schema: dict[str, Any], doc: str) -> EnumClass:
+    def _enum(self, name: str, schema: dict[str, Any], doc: str, warnings: list[Finding] | None = None) -> EnumClass:
         values = _enum_values(schema)
         base = _enum_base(schema)
         candidates = [
@@ -96,16 +101,26 @@ class SchemaTypes:
             for v in values
         ]
         place = pointer_join(self.at(schema), "enum")
-        members = names.unique(candidates, f"enum {name} member", self.warnings, places=[place] * len(candidates))
+        members = names.unique(
+            candidates, f"enum {name} member", self.warnings if warnings is None else warnings, places=[place] * len(candidates)
+        )
         literals = [text.literal(v if base == "int" else str(v)) for v in values]
         return EnumClass(name, doc, base, tuple(EnumMember(m, lit) for m, lit in zip(members, literals)))
 
-    def enum_member(self, enum: str, value: Any) -> str | None:
-        """`Mode.FAST` for a default of "fast", when `enum` is an enum class with that value."""
-        if enum not in self.enums:
-            return None
+    def enum_member(self, enums: tuple[str, ...], value: Any) -> str | None:
+        """`Mode.FAST` for a default of "fast", when one of `enums` has that value. A component enum defined later
+        in the document than the model that uses it is worked out here already (same rule, no warnings twice)."""
         wanted = text.literal(value)
-        return next((f"{enum}.{m.name}" for m in self.enums[enum].members if m.value == wanted), None)
+        for enum in enums:
+            members = self.enums[enum].members if enum in self.enums else self._later_enum_members(enum)
+            member = next((m.name for m in members if m.value == wanted), None)
+            if member is not None:
+                return f"{enum}.{member}"
+        return None
+
+    def _later_enum_members(self, enum: str) -> tuple[EnumMember, ...]:
+        key = next(k for k, name in self.component_names.items() if name == enum)
+        return self._enum(enum, self.spec["components"]["schemas"][key], "", warnings=[]).members
 
     def inline_enum(self, context: str, schema: dict[str, Any]) -> str:
         values = tuple(str(v) for v in _enum_values(schema))
@@ -155,7 +170,7 @@ class SchemaTypes:
         extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.expr)
         default_literal = "None"
         if isinstance(default, (str, int, float, bool)):
-            default_literal = self.enum_member(info.expr, default) or text.literal(default)
+            default_literal = self.enum_member(info.enums, default) or text.literal(default)
         return Field(
             name=py,
             wire=text.literal(wire),
@@ -213,7 +228,9 @@ class SchemaTypes:
                 inner_null = isinstance(target, dict) and (
                     target.get("nullable") or "null" in _types(target) or None in (_as_list(target.get("enum")))
                 )
-                return TypeInfo(self.component_names[key], nullable or bool(inner_null))
+                name = self.component_names[key]
+                is_enum = isinstance(target, dict) and _enum_base(target) is not None
+                return TypeInfo(name, nullable or bool(inner_null), (name,) if is_enum else ())
             return self.type_of(self.deref(schema), context)
         types = _types(schema)
         if types == ["null"]:
@@ -226,7 +243,8 @@ class SchemaTypes:
         if "enum" in schema:
             nullable = nullable or None in _as_list(schema["enum"])
             if _enum_base(schema):
-                return TypeInfo(self.inline_enum(context, schema), nullable)
+                name = self.inline_enum(context, schema)
+                return TypeInfo(name, nullable, (name,))
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 return self._union(schema[key], context, nullable)
@@ -234,7 +252,7 @@ class SchemaTypes:
         if isinstance(all_of, list) and all_of:
             if len(all_of) == 1 and not schema.get("properties"):
                 inner = self.type_of(all_of[0], context)
-                return TypeInfo(inner.expr, nullable or inner.nullable)
+                return TypeInfo(inner.expr, nullable or inner.nullable, inner.enums)
             return TypeInfo(self._inline_model(context, schema), nullable)
         if len(types) > 1:
             return self._union([{**schema, "type": t} for t in types], context, nullable)
@@ -258,14 +276,16 @@ class SchemaTypes:
 
     def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
         exprs: list[str] = []
+        enums: list[str] = []
         for index, member in enumerate(members):
             info = self.type_of(member, f"{context}{index + 1}" if len(members) > 1 else context)
             nullable = nullable or info.nullable or info.expr == "None"
             if info.expr not in exprs and info.expr != "None":
                 exprs.append(info.expr)
+            enums.extend(e for e in info.enums if e not in enums)
         if "Any" in exprs or not exprs:
             return TypeInfo("Any", nullable)
-        return TypeInfo(" | ".join(exprs), nullable)
+        return TypeInfo(" | ".join(exprs), nullable, tuple(enums))
 
     def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
         name = self.fresh(names.pascal(context), schema)
