@@ -52,6 +52,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         user_agent=text.literal(f"{names.package(title, 'client')}/{version}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),
+        log_env=text.literal(f"{prefix}_LOG"),
         default_host=hosts[0][1] if hosts else text.literal("http://localhost"),
         hosts=hosts,
         models=models,

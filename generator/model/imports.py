@@ -14,7 +14,7 @@ _SOURCES = (
     ("contextlib", ("AbstractAsyncContextManager", "AbstractContextManager")),
     ("datetime", ("date", "datetime")),
     ("enum", ("Enum",)),
-    ("typing", ("Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "TypeAlias", "cast")),
+    ("typing", ("Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "TypeAlias", "Unpack", "cast", "overload")),
     ("uuid", ("UUID",)),
     ("fastapi", ("APIRouter", "FastAPI")),
     ("pydantic", ("Field",)),
@@ -63,8 +63,9 @@ def client_snippets(resources: tuple[Resource, ...]) -> list[str]:
     snippets = ["ClassVar"]
     for op in (op for r in resources for op in r.operations):
         snippets += [op.client_signature, op.result_annotation, op.client_call, "cast" if op.client_cast else ""]
+        snippets += [*op.client_overloads, "overload" if op.client_overloads else ""]
         if op.pagination:
-            snippets += [op.pagination.item_type, op.page_call, "Iterator AsyncIterator"]
+            snippets += [op.pagination.item_type, op.page_call, op.read_signature, "Iterator AsyncIterator"]
         if op.stream_name:
             snippets += ["ContextManager AsyncContextManager"]
     return snippets

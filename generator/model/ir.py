@@ -40,7 +40,8 @@ class Field:
             return ""
         if args == [self.default_literal]:
             return self.default_literal
-        return f"Field({', '.join(args)})"
+        # `default=` by keyword: only then does a type checker (pydantic's dataclass_transform) see it optional.
+        return f"Field({', '.join(args if self.required else [f'default={self.default_literal}', *self.extras])})"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Body:
 class Pagination:
     item_type: str
     iterator_name: str  # the client's walk-every-page method
+    pages_name: str  # the client's method returning the first page object
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,13 @@ class Operation:
     body: Body | None
     success_status: int
     result_annotation: str  # what the client method returns
-    client_signature: str  # "self, project_id: str, *, ..." as source
+    client_signature: str  # "self, project_id: str, *, ..., **options: ..." as source
+    read_signature: str  # the same without the body: the iterator, page and streaming variants
+    client_overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
     client_call: str  # the runtime call the client method returns (awaited in the async flavour)
     client_cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
     page_call: str  # the runtime call of the walk-every-page iterator, or ""
+    pages_call: str  # the runtime call of the first-page-object method, or ""
     stream_call: str  # the runtime call of the streaming variant, or ""
     stream_name: str  # the streaming variant's method name, or ""
     error_statuses: tuple[int, ...]  # documented 4xx/5xx, listed in the server README
@@ -145,6 +150,7 @@ class Operation:
     behaviour: Behaviour
     example_call: str  # one line for the README
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
+    idempotency_header: str  # Python literal of the header carrying an idempotency key (x-idempotency-key), or ""
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,7 @@ class Api:
     user_agent: str  # Python literal
     api_key_env: str  # Python literal
     host_env: str  # Python literal
+    log_env: str  # Python literal: the environment variable switching the client's logging on
     default_host: str  # Python literal
     hosts: tuple[tuple[str, str], ...]  # (escaped description, URL literal) of each server
     models: tuple[ModelClass, ...]

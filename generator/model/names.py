@@ -39,7 +39,7 @@ RESERVED_CLASSES = frozenset(dir(builtins)) | {
     "Any", "BaseModel", "ConfigDict", "Field", "Enum", "Literal", "Union", "Optional", "UUID", "datetime", "date",
     "ApiModel", "ApiResponse", "Unset", "UNSET", "RootModel", "Annotated",
     "List", "Dict", "TypeAlias", "ClassVar", "Iterator", "AsyncIterator", "ContextManager", "AsyncContextManager",
-    "APIRouter", "FastAPI", "Mapping", "Sequence", "KEYS_ENV", "cast",
+    "APIRouter", "FastAPI", "Mapping", "Sequence", "KEYS_ENV", "cast", "Unpack",
 }
 
 

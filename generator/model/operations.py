@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from generator.errors import pointer_join
+from generator.errors import Finding, pointer_join
 from generator.model import names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
 from generator.model.ir import Body, Field, Operation, Pagination, Param, Resource
@@ -18,13 +18,16 @@ _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 _PARAM = re.compile(r"^\{[^{}]*\}$")
 # Names a client method signature may not use for a parameter.
-_PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body"}
+_PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body", "overload"}
+# The per-call options every method takes in `**options` (the client runtime's RequestOptions).
+_PARAM_RESERVED |= {"timeout", "extra_headers", "extra_query", "extra_body", "idempotency_key"}
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 # `list` stays a valid method name (client.datasets.list): annotations spell it List.
 _METHOD_RESERVED = (names.RUNTIME_NAMES - {"list", "dict"}) | {"close"}
 # A resource is an attribute of the client, and a keyword of create_app: neither may be shadowed.
 _RESOURCE_RESERVED = names.RUNTIME_NAMES | {
     "host", "api_key", "close", "aclose", "max_retries", "backoff", "retry_non_idempotent", "http_client",
-    "transport", "headers", "keys", "store", "max_body_bytes",
+    "transport", "headers", "keys", "store", "max_body_bytes", "with_options", "idempotency_header",
 }
 
 
@@ -94,7 +97,8 @@ def _operation(
     pagination = None
     page_items = _page_items(types, result_schema)
     if page_items is not None and method == "get":
-        pagination = Pagination(types.type_of(page_items, context + "Item").annotation(), _fresh(f"{method_name}_all", taken, types, op))
+        item_type = types.type_of(page_items, context + "Item").annotation()
+        pagination = Pagination(item_type, _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op))
     streamable = method == "get" and result_kind == "raw"
     responses = op.get("responses") or {}
     errors = tuple(sorted({int(s) for s in responses if str(s).isdigit() and int(s) >= 400}))
@@ -107,8 +111,10 @@ def _operation(
     doc = text.wrap("\n\n".join(d for d in (text.one_line(summary), text.docstring(op.get("description")), args) if d))
     client_path = text.literal(signatures.client_path(path, params))
     http_method = method.upper()
-    call_args = signatures.call_args(params, body, not_allowed, with_body=True)
-    read_args = signatures.call_args(params, body, not_allowed, with_body=False)
+    idempotency = _idempotency_header(spec, op, method, types.warnings, pointer_join(types.at(op), "x-idempotency-key"))
+    call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
+    read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
+    signature, read_signature, overloads = signatures.client_signatures(params, body)
     plain = _is_plain_type(result_type, types)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
@@ -124,10 +130,13 @@ def _operation(
         body=body,
         success_status=status,
         result_annotation="_rt.RawResult" if result_kind == "raw" else result_type,
-        client_signature=signatures.client_signature(params, body),
+        client_signature=signature,
+        read_signature=read_signature,
+        client_overloads=overloads,
         client_call=client_call,
         client_cast="" if plain or result_kind != "model" else text.literal(result_type),
         page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
+        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
         stream_call=f'self._stream("{http_method}", {client_path}, {read_args})' if streamable else "",
         stream_name=_fresh(f"{method_name}_stream", taken, types, op) if streamable else "",
         error_statuses=errors,
@@ -143,7 +152,22 @@ def _operation(
         ),
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
+        idempotency_header=idempotency,
     )
+
+
+def _idempotency_header(spec: dict[str, Any], op: dict[str, Any], method: str, warnings: list[Finding], pointer: str) -> str:
+    """`x-idempotency-key` on the operation, else on the document for POST and PATCH: `true` (the header is
+    `Idempotency-Key`), a header name, or `false`. The client then sends a fresh key in that header, the same on
+    every attempt, and may retry the request. The literal of the header name, or ""."""
+    value = op.get("x-idempotency-key", spec.get("x-idempotency-key") if method in ("post", "patch") else None)
+    if value is True:
+        return text.literal("Idempotency-Key")
+    if isinstance(value, str) and _HEADER_NAME.fullmatch(value):
+        return text.literal(value)
+    if value not in (None, False):
+        warnings.append((f"x-idempotency-key {value!r} ignored: true, false or a header name expected", pointer))
+    return ""
 
 
 def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: dict[str, Any]) -> str:

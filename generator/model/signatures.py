@@ -10,24 +10,47 @@ from generator.model.ir import Body, Param
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def client_signature(params: tuple[Param, ...], body: Body | None) -> str:
-    """`self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET`: path parameters positional or keyword,
-    the rest keyword-only, required before optional; body fields flattened into keywords."""
-    path = [f"{p.name}: {p.type_expr}" for p in params if p.location == "path"]
-    required = [f"{p.name}: {p.type_expr}" for p in params if p.location != "path" and p.required]
-    optional = [f"{p.name}: {p.type_expr} | _rt.Unset = _rt.UNSET" for p in params if p.location != "path" and not p.required]
-    if body is not None and body.fields:
-        required += [f"{f.name}: {f.type_expr}" for f in body.fields if f.required]
-        optional += [f"{f.name}: {f.type_expr} | _rt.Unset = _rt.UNSET" for f in body.fields if not f.required]
-    elif body is not None:
-        (required if body.required else optional).append(
-            f"body: {body.type_expr}" if body.required else f"body: {body.type_expr} | _rt.Unset = _rt.UNSET"
-        )
-    keyword_only = required + optional
-    return ", ".join(["self", *path, *(["*", *keyword_only] if keyword_only else [])])
+OPTIONS = "**options: Unpack[_rt.RequestOptions]"
+# Outside string literals, the containers and UUIDs of an annotation.
+_INPUT_TOKENS = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|\b(List|Dict|UUID)\b""")
+_INPUT_NAMES = {"List": "Sequence", "Dict": "Mapping", "UUID": "UUID | str"}
 
 
-def call_args(params: tuple[Param, ...], body: Body | None, hint: str, *, with_body: bool) -> str:
+def input_type(expr: str) -> str:
+    """An argument's annotation: read-only `Sequence`/`Mapping` instead of the invariant `List`/`Dict` (so a list
+    of literals or of a subtype passes), and a UUID also as its text."""
+    return _INPUT_TOKENS.sub(lambda m: m.group(1) or _INPUT_NAMES[m.group(2)], expr)
+
+
+def _arg(name: str, expr: str, required: bool) -> str:
+    return f"{name}: {input_type(expr)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
+
+
+def _join(path: list[str], positional: list[str], keyword_only: list[str]) -> str:
+    return ", ".join(["self", *path, *positional, *(["*", *keyword_only] if keyword_only else []), OPTIONS])
+
+
+def client_signatures(params: tuple[Param, ...], body: Body | None) -> tuple[str, str, tuple[str, ...]]:
+    """(method signature, signature without the body, overloads) as source, e.g.
+    `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET, *, name: str | _rt.Unset = _rt.UNSET,
+    **options: Unpack[_rt.RequestOptions]`. Path parameters are positional or keyword, then the request model
+    (when the body's fields are also keywords), the rest keyword-only. A body with required fields gets two
+    overloads, so a type checker still requires them when no request model is given."""
+    path = [_arg(p.name, p.type_expr, True) for p in params if p.location == "path"]
+    keywords = [_arg(p.name, p.type_expr, p.required) for p in params if p.location != "path"]
+    read = _join(path, [], keywords)
+    if body is None or not body.fields:
+        whole = [_arg("body", body.type_expr, body.required)] if body is not None else []
+        return _join(path, [], keywords + whole), read, ()
+    model = [_arg("body", body.type_expr, False)]
+    signature = _join(path, model, keywords + [_arg(f.name, f.type_expr, False) for f in body.fields])
+    if not body.required or not any(f.required for f in body.fields):
+        return signature, read, ()
+    by_keywords = keywords + [_arg(f.name, f.type_expr, f.required) for f in body.fields]
+    return signature, read, (_join(path, [_arg("body", body.type_expr, True)], keywords), _join(path, [], by_keywords))
+
+
+def call_args(params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool) -> str:
     """The keyword arguments the client passes to the runtime, wire names as keys."""
 
     def mapping(pairs: list[tuple[str, str]]) -> str:
@@ -39,12 +62,16 @@ def call_args(params: tuple[Param, ...], body: Body | None, hint: str, *, with_b
         if pairs:
             args.append(f"{keyword}={mapping(pairs)}")
     if with_body and body is not None:
-        args.append(f"body={mapping([(f.wire, f.name) for f in body.fields])}" if body.fields else "body=body")
+        args.append("body=body")
+        if body.fields:
+            args.append(f"fields={mapping([(f.wire, f.name) for f in body.fields])}")
         if body.media_type != text.literal("application/json"):
             args.append(f"media_type={body.media_type}")
+    if with_body and idempotency:
+        args.append(f"idempotency={idempotency}")
     if with_body and hint:
         args.append(f"hint={hint}")
-    return ", ".join(args)
+    return ", ".join([*args, "options=options"])
 
 
 def route_params(params: tuple[Param, ...]) -> str:
@@ -57,7 +84,7 @@ def request_field(param: Param) -> str:
     alias = "" if text.literal(param.name) == param.wire else f"alias={param.wire}"
     if param.required:
         return f"{param.name}: {param.type_expr}" + (f" = Field({alias})" if alias else "")
-    return f"{param.name}: {param.type_expr} | None = " + (f"Field(None, {alias})" if alias else "None")
+    return f"{param.name}: {param.type_expr} | None = " + (f"Field(default=None, {alias})" if alias else "None")
 
 
 def server_path(path: str, params: tuple[Param, ...]) -> str:

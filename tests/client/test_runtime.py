@@ -28,6 +28,7 @@ from posthog_client import (
     PermissionDeniedError,
     PostHogClient,
     RateLimitError,
+    ResponseValidationError,
     ServerError,
     with_raw_response,
     with_raw_response_async,
@@ -325,10 +326,21 @@ async def test_async_errors(aclient: Any, recorder: Recorder) -> None:
     assert info.value.status_code == 409 and info.value.detail == "Unlisted dashboard exists."
 
 
-def test_invalid_response_body_raises_validation_error(client: Any, recorder: Recorder) -> None:
-    recorder.handler = lambda request: json_response(200, {"id": "not-a-uuid"})
-    with pytest.raises(pydantic.ValidationError):
+@pytest.mark.parametrize("content", [b'{"id": "not-a-uuid"}', b"{not json", b"[]"])
+def test_invalid_response_body_raises_response_validation_error(
+    content: bytes, client: Any, recorder: Recorder
+) -> None:
+    """A 2xx body that does not match its schema is an ApiError too, carrying the raw answer."""
+    recorder.handler = lambda request: httpx.Response(200, content=content)
+    with pytest.raises(ResponseValidationError) as info:
         client.datasets.retrieve(PROJECT, U1)
+    error = info.value
+    assert isinstance(error, ApiError) and isinstance(error.__cause__, pydantic.ValidationError)
+    assert error.status_code == 200 and error.method == "GET" and error.body == content.decode()
+    assert error.response is not None and error.response.content == content
+    assert error.errors and all("loc" in e and "input" not in e for e in error.errors)
+    assert str(error).startswith(f"200 OK: GET {HOST}/api/projects/{PROJECT}/datasets/{U1}/: ")
+    assert "\n" not in str(error) and KEY not in str(error)
 
 
 # ------------------------------------------------------------------------------------------- configuration

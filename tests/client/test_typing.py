@@ -40,7 +40,7 @@ async def async_use(client: AsyncPostHogClient, id: UUID) -> None:
 
 
 def wrong(client: PostHogClient, id: UUID) -> None:
-    client.datasets.retrieve("1", "not a uuid")  # E: the id is a UUID
+    client.datasets.retrieve("1", 5)  # E: the id is a UUID (or its text)
     with_raw_response(client.datasets.retrieve)("1", id, extra=1)  # E: ParamSpec keeps the signature
 """
 

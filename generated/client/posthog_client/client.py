@@ -3,23 +3,30 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime
-from typing import Any, ClassVar, List
+from typing import Any, ClassVar, Unpack, overload
 from uuid import UUID
 
 from . import _runtime as _rt
 from .models import (
+    DashboardInput,
     DataColorTheme,
+    DataColorThemeInput,
     Dataset,
+    DatasetInput,
     DatasetItem,
+    DatasetItemInput,
     Format,
     OrderByItem,
     PaginatedDataColorThemeList,
     PaginatedDatasetItemList,
     PaginatedDatasetList,
+    PatchedDataColorTheme,
+    PatchedDataset,
+    PatchedDatasetItem,
     RestrictionLevelEnum,
 )
 
@@ -28,13 +35,16 @@ _SETTINGS = _rt.Settings(
     host_env="POSTHOG_HOST",
     default_host="https://us.posthog.com",
     user_agent="posthog_client/1.0.0",
+    log_env="POSTHOG_LOG",
 )
 
 
 class DashboardsResource(_rt.SyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
-    def stream_tiles(self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET) -> _rt.RawResult:
+    def stream_tiles(
+        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+    ) -> _rt.RawResult:
         """Retrieve environments dashboards stream tiles
 
         Args:
@@ -49,10 +59,11 @@ class DashboardsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
             path_params={"project_id": project_id, "id": id},
             query={"format": format},
+            options=options,
         )
 
     def stream_tiles_stream(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET
+        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
     ) -> ContextManager[_rt.StreamedResponse]:
         """`stream_tiles`, read as the body arrives: use as a context manager."""
         return self._stream(
@@ -60,11 +71,13 @@ class DashboardsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
             path_params={"project_id": project_id, "id": id},
             query={"format": format},
+            options=options,
         )
 
     def create_from_template_json(
         self,
         project_id: str,
+        body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
         format: Format | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
@@ -74,13 +87,14 @@ class DashboardsResource(_rt.SyncResource):
         deleted: bool | _rt.Unset = _rt.UNSET,
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
-        tags: List[str] | _rt.Unset = _rt.UNSET,
+        tags: Sequence[str] | _rt.Unset = _rt.UNSET,
         restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
         delete_insights: bool | _rt.Unset = _rt.UNSET,
         create_in_folder: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """Create environments dashboards create from template json
 
@@ -95,7 +109,8 @@ class DashboardsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dashboards/create_from_template_json/",
             path_params={"project_id": project_id},
             query={"format": format},
-            body={
+            body=body,
+            fields={
                 "name": name,
                 "description": description,
                 "pinned": pinned,
@@ -111,11 +126,13 @@ class DashboardsResource(_rt.SyncResource):
                 "delete_insights": delete_insights,
                 "_create_in_folder": create_in_folder,
             },
+            options=options,
         )
 
     def create_unlisted_dashboard(
         self,
         project_id: str,
+        body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
         format: Format | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
@@ -125,13 +142,14 @@ class DashboardsResource(_rt.SyncResource):
         deleted: bool | _rt.Unset = _rt.UNSET,
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
-        tags: List[str] | _rt.Unset = _rt.UNSET,
+        tags: Sequence[str] | _rt.Unset = _rt.UNSET,
         restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
         delete_insights: bool | _rt.Unset = _rt.UNSET,
         create_in_folder: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """Create environments dashboards create unlisted dashboard
 
@@ -149,7 +167,8 @@ class DashboardsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
             path_params={"project_id": project_id},
             query={"format": format},
-            body={
+            body=body,
+            fields={
                 "name": name,
                 "description": description,
                 "pinned": pinned,
@@ -165,13 +184,16 @@ class DashboardsResource(_rt.SyncResource):
                 "delete_insights": delete_insights,
                 "_create_in_folder": create_in_folder,
             },
+            options=options,
         )
 
 
 class AsyncDashboardsResource(_rt.AsyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
-    async def stream_tiles(self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET) -> _rt.RawResult:
+    async def stream_tiles(
+        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+    ) -> _rt.RawResult:
         """Retrieve environments dashboards stream tiles
 
         Args:
@@ -186,10 +208,11 @@ class AsyncDashboardsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
             path_params={"project_id": project_id, "id": id},
             query={"format": format},
+            options=options,
         )
 
     def stream_tiles_stream(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET
+        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
     ) -> AsyncContextManager[_rt.AsyncStreamedResponse]:
         """`stream_tiles`, read as the body arrives: use as a context manager."""
         return self._stream(
@@ -197,11 +220,13 @@ class AsyncDashboardsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dashboards/{id}/stream_tiles/",
             path_params={"project_id": project_id, "id": id},
             query={"format": format},
+            options=options,
         )
 
     async def create_from_template_json(
         self,
         project_id: str,
+        body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
         format: Format | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
@@ -211,13 +236,14 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         deleted: bool | _rt.Unset = _rt.UNSET,
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
-        tags: List[str] | _rt.Unset = _rt.UNSET,
+        tags: Sequence[str] | _rt.Unset = _rt.UNSET,
         restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
         delete_insights: bool | _rt.Unset = _rt.UNSET,
         create_in_folder: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """Create environments dashboards create from template json
 
@@ -232,7 +258,8 @@ class AsyncDashboardsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dashboards/create_from_template_json/",
             path_params={"project_id": project_id},
             query={"format": format},
-            body={
+            body=body,
+            fields={
                 "name": name,
                 "description": description,
                 "pinned": pinned,
@@ -248,11 +275,13 @@ class AsyncDashboardsResource(_rt.AsyncResource):
                 "delete_insights": delete_insights,
                 "_create_in_folder": create_in_folder,
             },
+            options=options,
         )
 
     async def create_unlisted_dashboard(
         self,
         project_id: str,
+        body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
         format: Format | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
@@ -262,13 +291,14 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         deleted: bool | _rt.Unset = _rt.UNSET,
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
-        tags: List[str] | _rt.Unset = _rt.UNSET,
+        tags: Sequence[str] | _rt.Unset = _rt.UNSET,
         restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
         delete_insights: bool | _rt.Unset = _rt.UNSET,
         create_in_folder: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """Create environments dashboards create unlisted dashboard
 
@@ -286,7 +316,8 @@ class AsyncDashboardsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dashboards/create_unlisted_dashboard/",
             path_params={"project_id": project_id},
             query={"format": format},
-            body={
+            body=body,
+            fields={
                 "name": name,
                 "description": description,
                 "pinned": pinned,
@@ -302,6 +333,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
                 "delete_insights": delete_insights,
                 "_create_in_folder": create_in_folder,
             },
+            options=options,
         )
 
 
@@ -309,7 +341,12 @@ class DataColorThemesResource(_rt.SyncResource):
     """Color themes for data visualizations under `/api/environments/{project_id}/data_color_themes/`."""
 
     def list(
-        self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET, offset: int | _rt.Unset = _rt.UNSET
+        self,
+        project_id: str,
+        *,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDataColorThemeList:
         """List all environments data color themes
 
@@ -326,10 +363,16 @@ class DataColorThemesResource(_rt.SyncResource):
             PaginatedDataColorThemeList,
             path_params={"project_id": project_id},
             query={"limit": limit, "offset": offset},
+            options=options,
         )
 
     def list_all(
-        self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET, offset: int | _rt.Unset = _rt.UNSET
+        self,
+        project_id: str,
+        *,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[DataColorTheme]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -338,9 +381,44 @@ class DataColorThemesResource(_rt.SyncResource):
             PaginatedDataColorThemeList,
             path_params={"project_id": project_id},
             query={"limit": limit, "offset": offset},
+            options=options,
         )
 
-    def create(self, project_id: str, *, name: str, colors: Any | _rt.Unset = _rt.UNSET) -> DataColorTheme:
+    def list_pages(
+        self,
+        project_id: str,
+        *,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.SyncPage[DataColorTheme, PaginatedDataColorThemeList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return self._pages(
+            "GET",
+            "/api/environments/{project_id}/data_color_themes/",
+            PaginatedDataColorThemeList,
+            path_params={"project_id": project_id},
+            query={"limit": limit, "offset": offset},
+            options=options,
+        )
+
+    @overload
+    def create(
+        self, project_id: str, body: DataColorThemeInput, **options: Unpack[_rt.RequestOptions]
+    ) -> DataColorTheme: ...
+    @overload
+    def create(
+        self, project_id: str, *, name: str, colors: Any | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+    ) -> DataColorTheme: ...
+    def create(
+        self,
+        project_id: str,
+        body: DataColorThemeInput | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        colors: Any | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> DataColorTheme:
         """Create environments data color themes
 
         Args:
@@ -353,10 +431,12 @@ class DataColorThemesResource(_rt.SyncResource):
             "/api/environments/{project_id}/data_color_themes/",
             DataColorTheme,
             path_params={"project_id": project_id},
-            body={"name": name, "colors": colors},
+            body=body,
+            fields={"name": name, "colors": colors},
+            options=options,
         )
 
-    def retrieve(self, project_id: str, id: int) -> DataColorTheme:
+    def retrieve(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> DataColorTheme:
         """Retrieve environments data color themes
 
         Args:
@@ -370,9 +450,10 @@ class DataColorThemesResource(_rt.SyncResource):
             "/api/environments/{project_id}/data_color_themes/{id}/",
             DataColorTheme,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    def destroy(self, project_id: str, id: int) -> None:
+    def destroy(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete environments data color themes
 
         Args:
@@ -386,10 +467,18 @@ class DataColorThemesResource(_rt.SyncResource):
             "/api/environments/{project_id}/data_color_themes/{id}/",
             None,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
     def update(
-        self, project_id: str, id: int, *, name: str | _rt.Unset = _rt.UNSET, colors: Any | _rt.Unset = _rt.UNSET
+        self,
+        project_id: str,
+        id: int,
+        body: PatchedDataColorTheme | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        colors: Any | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
         """Update environments data color themes
 
@@ -404,7 +493,9 @@ class DataColorThemesResource(_rt.SyncResource):
             "/api/environments/{project_id}/data_color_themes/{id}/",
             DataColorTheme,
             path_params={"project_id": project_id, "id": id},
-            body={"name": name, "colors": colors},
+            body=body,
+            fields={"name": name, "colors": colors},
+            options=options,
         )
 
 
@@ -412,7 +503,12 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
     """Color themes for data visualizations under `/api/environments/{project_id}/data_color_themes/`."""
 
     async def list(
-        self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET, offset: int | _rt.Unset = _rt.UNSET
+        self,
+        project_id: str,
+        *,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDataColorThemeList:
         """List all environments data color themes
 
@@ -429,10 +525,16 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
             PaginatedDataColorThemeList,
             path_params={"project_id": project_id},
             query={"limit": limit, "offset": offset},
+            options=options,
         )
 
     def list_all(
-        self, project_id: str, *, limit: int | _rt.Unset = _rt.UNSET, offset: int | _rt.Unset = _rt.UNSET
+        self,
+        project_id: str,
+        *,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[DataColorTheme]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -441,9 +543,44 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
             PaginatedDataColorThemeList,
             path_params={"project_id": project_id},
             query={"limit": limit, "offset": offset},
+            options=options,
         )
 
-    async def create(self, project_id: str, *, name: str, colors: Any | _rt.Unset = _rt.UNSET) -> DataColorTheme:
+    async def list_pages(
+        self,
+        project_id: str,
+        *,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.AsyncPage[DataColorTheme, PaginatedDataColorThemeList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return await self._pages(
+            "GET",
+            "/api/environments/{project_id}/data_color_themes/",
+            PaginatedDataColorThemeList,
+            path_params={"project_id": project_id},
+            query={"limit": limit, "offset": offset},
+            options=options,
+        )
+
+    @overload
+    async def create(
+        self, project_id: str, body: DataColorThemeInput, **options: Unpack[_rt.RequestOptions]
+    ) -> DataColorTheme: ...
+    @overload
+    async def create(
+        self, project_id: str, *, name: str, colors: Any | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+    ) -> DataColorTheme: ...
+    async def create(
+        self,
+        project_id: str,
+        body: DataColorThemeInput | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        colors: Any | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> DataColorTheme:
         """Create environments data color themes
 
         Args:
@@ -456,10 +593,12 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
             "/api/environments/{project_id}/data_color_themes/",
             DataColorTheme,
             path_params={"project_id": project_id},
-            body={"name": name, "colors": colors},
+            body=body,
+            fields={"name": name, "colors": colors},
+            options=options,
         )
 
-    async def retrieve(self, project_id: str, id: int) -> DataColorTheme:
+    async def retrieve(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> DataColorTheme:
         """Retrieve environments data color themes
 
         Args:
@@ -473,9 +612,10 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
             "/api/environments/{project_id}/data_color_themes/{id}/",
             DataColorTheme,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    async def destroy(self, project_id: str, id: int) -> None:
+    async def destroy(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete environments data color themes
 
         Args:
@@ -489,10 +629,18 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
             "/api/environments/{project_id}/data_color_themes/{id}/",
             None,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
     async def update(
-        self, project_id: str, id: int, *, name: str | _rt.Unset = _rt.UNSET, colors: Any | _rt.Unset = _rt.UNSET
+        self,
+        project_id: str,
+        id: int,
+        body: PatchedDataColorTheme | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        colors: Any | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
         """Update environments data color themes
 
@@ -507,7 +655,9 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
             "/api/environments/{project_id}/data_color_themes/{id}/",
             DataColorTheme,
             path_params={"project_id": project_id, "id": id},
-            body={"name": name, "colors": colors},
+            body=body,
+            fields={"name": name, "colors": colors},
+            options=options,
         )
 
 
@@ -518,9 +668,10 @@ class DatasetItemsResource(_rt.SyncResource):
         self,
         project_id: str,
         *,
-        dataset: UUID | _rt.Unset = _rt.UNSET,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetItemList:
         """List all environments dataset items
 
@@ -538,15 +689,17 @@ class DatasetItemsResource(_rt.SyncResource):
             PaginatedDatasetItemList,
             path_params={"project_id": project_id},
             query={"dataset": dataset, "limit": limit, "offset": offset},
+            options=options,
         )
 
     def list_all(
         self,
         project_id: str,
         *,
-        dataset: UUID | _rt.Unset = _rt.UNSET,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[DatasetItem]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -555,13 +708,36 @@ class DatasetItemsResource(_rt.SyncResource):
             PaginatedDatasetItemList,
             path_params={"project_id": project_id},
             query={"dataset": dataset, "limit": limit, "offset": offset},
+            options=options,
         )
 
+    def list_pages(
+        self,
+        project_id: str,
+        *,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.SyncPage[DatasetItem, PaginatedDatasetItemList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return self._pages(
+            "GET",
+            "/api/environments/{project_id}/dataset_items/",
+            PaginatedDatasetItemList,
+            path_params={"project_id": project_id},
+            query={"dataset": dataset, "limit": limit, "offset": offset},
+            options=options,
+        )
+
+    @overload
+    def create(self, project_id: str, body: DatasetItemInput, **options: Unpack[_rt.RequestOptions]) -> DatasetItem: ...
+    @overload
     def create(
         self,
         project_id: str,
         *,
-        dataset: UUID,
+        dataset: UUID | str,
         input: Any | _rt.Unset = _rt.UNSET,
         output: Any | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
@@ -569,6 +745,22 @@ class DatasetItemsResource(_rt.SyncResource):
         ref_timestamp: datetime | None | _rt.Unset = _rt.UNSET,
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> DatasetItem: ...
+    def create(
+        self,
+        project_id: str,
+        body: DatasetItemInput | _rt.Unset = _rt.UNSET,
+        *,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
+        input: Any | _rt.Unset = _rt.UNSET,
+        output: Any | _rt.Unset = _rt.UNSET,
+        metadata: Any | _rt.Unset = _rt.UNSET,
+        ref_trace_id: str | None | _rt.Unset = _rt.UNSET,
+        ref_timestamp: datetime | None | _rt.Unset = _rt.UNSET,
+        ref_source_id: str | None | _rt.Unset = _rt.UNSET,
+        deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
         """Create environments dataset items
 
@@ -582,7 +774,8 @@ class DatasetItemsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dataset_items/",
             DatasetItem,
             path_params={"project_id": project_id},
-            body={
+            body=body,
+            fields={
                 "dataset": dataset,
                 "input": input,
                 "output": output,
@@ -592,9 +785,10 @@ class DatasetItemsResource(_rt.SyncResource):
                 "ref_source_id": ref_source_id,
                 "deleted": deleted,
             },
+            options=options,
         )
 
-    def retrieve(self, project_id: str, id: UUID) -> DatasetItem:
+    def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> DatasetItem:
         """Retrieve environments dataset items
 
         Args:
@@ -608,9 +802,10 @@ class DatasetItemsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dataset_items/{id}/",
             DatasetItem,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    def destroy(self, project_id: str, id: UUID) -> None:
+    def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete environments dataset items
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
@@ -627,14 +822,16 @@ class DatasetItemsResource(_rt.SyncResource):
             None,
             path_params={"project_id": project_id, "id": id},
             hint='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
+            options=options,
         )
 
     def update(
         self,
         project_id: str,
-        id: UUID,
+        id: UUID | str,
+        body: PatchedDatasetItem | _rt.Unset = _rt.UNSET,
         *,
-        dataset: UUID | _rt.Unset = _rt.UNSET,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
         input: Any | _rt.Unset = _rt.UNSET,
         output: Any | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
@@ -642,6 +839,7 @@ class DatasetItemsResource(_rt.SyncResource):
         ref_timestamp: datetime | None | _rt.Unset = _rt.UNSET,
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
         """Update environments dataset items
 
@@ -656,7 +854,8 @@ class DatasetItemsResource(_rt.SyncResource):
             "/api/environments/{project_id}/dataset_items/{id}/",
             DatasetItem,
             path_params={"project_id": project_id, "id": id},
-            body={
+            body=body,
+            fields={
                 "dataset": dataset,
                 "input": input,
                 "output": output,
@@ -666,6 +865,7 @@ class DatasetItemsResource(_rt.SyncResource):
                 "ref_source_id": ref_source_id,
                 "deleted": deleted,
             },
+            options=options,
         )
 
 
@@ -676,9 +876,10 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         self,
         project_id: str,
         *,
-        dataset: UUID | _rt.Unset = _rt.UNSET,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetItemList:
         """List all environments dataset items
 
@@ -696,15 +897,17 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
             PaginatedDatasetItemList,
             path_params={"project_id": project_id},
             query={"dataset": dataset, "limit": limit, "offset": offset},
+            options=options,
         )
 
     def list_all(
         self,
         project_id: str,
         *,
-        dataset: UUID | _rt.Unset = _rt.UNSET,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[DatasetItem]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -713,13 +916,38 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
             PaginatedDatasetItemList,
             path_params={"project_id": project_id},
             query={"dataset": dataset, "limit": limit, "offset": offset},
+            options=options,
         )
 
+    async def list_pages(
+        self,
+        project_id: str,
+        *,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.AsyncPage[DatasetItem, PaginatedDatasetItemList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return await self._pages(
+            "GET",
+            "/api/environments/{project_id}/dataset_items/",
+            PaginatedDatasetItemList,
+            path_params={"project_id": project_id},
+            query={"dataset": dataset, "limit": limit, "offset": offset},
+            options=options,
+        )
+
+    @overload
+    async def create(
+        self, project_id: str, body: DatasetItemInput, **options: Unpack[_rt.RequestOptions]
+    ) -> DatasetItem: ...
+    @overload
     async def create(
         self,
         project_id: str,
         *,
-        dataset: UUID,
+        dataset: UUID | str,
         input: Any | _rt.Unset = _rt.UNSET,
         output: Any | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
@@ -727,6 +955,22 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         ref_timestamp: datetime | None | _rt.Unset = _rt.UNSET,
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> DatasetItem: ...
+    async def create(
+        self,
+        project_id: str,
+        body: DatasetItemInput | _rt.Unset = _rt.UNSET,
+        *,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
+        input: Any | _rt.Unset = _rt.UNSET,
+        output: Any | _rt.Unset = _rt.UNSET,
+        metadata: Any | _rt.Unset = _rt.UNSET,
+        ref_trace_id: str | None | _rt.Unset = _rt.UNSET,
+        ref_timestamp: datetime | None | _rt.Unset = _rt.UNSET,
+        ref_source_id: str | None | _rt.Unset = _rt.UNSET,
+        deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
         """Create environments dataset items
 
@@ -740,7 +984,8 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dataset_items/",
             DatasetItem,
             path_params={"project_id": project_id},
-            body={
+            body=body,
+            fields={
                 "dataset": dataset,
                 "input": input,
                 "output": output,
@@ -750,9 +995,10 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
                 "ref_source_id": ref_source_id,
                 "deleted": deleted,
             },
+            options=options,
         )
 
-    async def retrieve(self, project_id: str, id: UUID) -> DatasetItem:
+    async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> DatasetItem:
         """Retrieve environments dataset items
 
         Args:
@@ -766,9 +1012,10 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dataset_items/{id}/",
             DatasetItem,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    async def destroy(self, project_id: str, id: UUID) -> None:
+    async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete environments dataset items
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
@@ -785,14 +1032,16 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
             None,
             path_params={"project_id": project_id, "id": id},
             hint='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
+            options=options,
         )
 
     async def update(
         self,
         project_id: str,
-        id: UUID,
+        id: UUID | str,
+        body: PatchedDatasetItem | _rt.Unset = _rt.UNSET,
         *,
-        dataset: UUID | _rt.Unset = _rt.UNSET,
+        dataset: UUID | str | _rt.Unset = _rt.UNSET,
         input: Any | _rt.Unset = _rt.UNSET,
         output: Any | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
@@ -800,6 +1049,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         ref_timestamp: datetime | None | _rt.Unset = _rt.UNSET,
         ref_source_id: str | None | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
         """Update environments dataset items
 
@@ -814,7 +1064,8 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/dataset_items/{id}/",
             DatasetItem,
             path_params={"project_id": project_id, "id": id},
-            body={
+            body=body,
+            fields={
                 "dataset": dataset,
                 "input": input,
                 "output": output,
@@ -824,6 +1075,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
                 "ref_source_id": ref_source_id,
                 "deleted": deleted,
             },
+            options=options,
         )
 
 
@@ -834,11 +1086,12 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
         """List all environments datasets
 
@@ -864,17 +1117,19 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
     def list_all(
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Dataset]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -889,8 +1144,39 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
+    def list_pages(
+        self,
+        project_id: str,
+        *,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.SyncPage[Dataset, PaginatedDatasetList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return self._pages(
+            "GET",
+            "/api/environments/{project_id}/datasets/",
+            PaginatedDatasetList,
+            path_params={"project_id": project_id},
+            query={
+                "id__in": _rt.csv(id_in),
+                "limit": limit,
+                "offset": offset,
+                "order_by": _rt.csv(order_by),
+                "search": search,
+            },
+            options=options,
+        )
+
+    @overload
+    def create(self, project_id: str, body: DatasetInput, **options: Unpack[_rt.RequestOptions]) -> Dataset: ...
+    @overload
     def create(
         self,
         project_id: str,
@@ -899,6 +1185,18 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Dataset: ...
+    def create(
+        self,
+        project_id: str,
+        body: DatasetInput | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        description: str | None | _rt.Unset = _rt.UNSET,
+        metadata: Any | _rt.Unset = _rt.UNSET,
+        deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Create environments datasets
 
@@ -912,10 +1210,12 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
             "/api/environments/{project_id}/datasets/",
             Dataset,
             path_params={"project_id": project_id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
-    def retrieve(self, project_id: str, id: UUID) -> Dataset:
+    def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
         """Retrieve environments datasets
 
         Args:
@@ -929,9 +1229,10 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
             "/api/environments/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    def destroy(self, project_id: str, id: UUID) -> None:
+    def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete environments datasets
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
@@ -948,17 +1249,20 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
             None,
             path_params={"project_id": project_id, "id": id},
             hint='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
+            options=options,
         )
 
     def update(
         self,
         project_id: str,
-        id: UUID,
+        id: UUID | str,
+        body: PatchedDataset | _rt.Unset = _rt.UNSET,
         *,
         name: str | _rt.Unset = _rt.UNSET,
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Update environments datasets
 
@@ -973,7 +1277,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
             "/api/environments/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
 
@@ -984,11 +1290,12 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
         """List all environments datasets
 
@@ -1014,17 +1321,19 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
     def list_all(
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Dataset]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -1039,8 +1348,39 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
+    async def list_pages(
+        self,
+        project_id: str,
+        *,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.AsyncPage[Dataset, PaginatedDatasetList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return await self._pages(
+            "GET",
+            "/api/environments/{project_id}/datasets/",
+            PaginatedDatasetList,
+            path_params={"project_id": project_id},
+            query={
+                "id__in": _rt.csv(id_in),
+                "limit": limit,
+                "offset": offset,
+                "order_by": _rt.csv(order_by),
+                "search": search,
+            },
+            options=options,
+        )
+
+    @overload
+    async def create(self, project_id: str, body: DatasetInput, **options: Unpack[_rt.RequestOptions]) -> Dataset: ...
+    @overload
     async def create(
         self,
         project_id: str,
@@ -1049,6 +1389,18 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Dataset: ...
+    async def create(
+        self,
+        project_id: str,
+        body: DatasetInput | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        description: str | None | _rt.Unset = _rt.UNSET,
+        metadata: Any | _rt.Unset = _rt.UNSET,
+        deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Create environments datasets
 
@@ -1062,10 +1414,12 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/datasets/",
             Dataset,
             path_params={"project_id": project_id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
-    async def retrieve(self, project_id: str, id: UUID) -> Dataset:
+    async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
         """Retrieve environments datasets
 
         Args:
@@ -1079,9 +1433,10 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    async def destroy(self, project_id: str, id: UUID) -> None:
+    async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete environments datasets
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
@@ -1098,17 +1453,20 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
             None,
             path_params={"project_id": project_id, "id": id},
             hint='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
+            options=options,
         )
 
     async def update(
         self,
         project_id: str,
-        id: UUID,
+        id: UUID | str,
+        body: PatchedDataset | _rt.Unset = _rt.UNSET,
         *,
         name: str | _rt.Unset = _rt.UNSET,
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Update environments datasets
 
@@ -1123,7 +1481,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
             "/api/environments/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
 
@@ -1134,11 +1494,12 @@ class DatasetsResource(_rt.SyncResource):
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
         """List all datasets
 
@@ -1164,17 +1525,19 @@ class DatasetsResource(_rt.SyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
     def list_all(
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Dataset]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -1189,8 +1552,39 @@ class DatasetsResource(_rt.SyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
+    def list_pages(
+        self,
+        project_id: str,
+        *,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.SyncPage[Dataset, PaginatedDatasetList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return self._pages(
+            "GET",
+            "/api/projects/{project_id}/datasets/",
+            PaginatedDatasetList,
+            path_params={"project_id": project_id},
+            query={
+                "id__in": _rt.csv(id_in),
+                "limit": limit,
+                "offset": offset,
+                "order_by": _rt.csv(order_by),
+                "search": search,
+            },
+            options=options,
+        )
+
+    @overload
+    def create(self, project_id: str, body: DatasetInput, **options: Unpack[_rt.RequestOptions]) -> Dataset: ...
+    @overload
     def create(
         self,
         project_id: str,
@@ -1199,6 +1593,18 @@ class DatasetsResource(_rt.SyncResource):
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Dataset: ...
+    def create(
+        self,
+        project_id: str,
+        body: DatasetInput | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        description: str | None | _rt.Unset = _rt.UNSET,
+        metadata: Any | _rt.Unset = _rt.UNSET,
+        deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Create datasets
 
@@ -1212,10 +1618,12 @@ class DatasetsResource(_rt.SyncResource):
             "/api/projects/{project_id}/datasets/",
             Dataset,
             path_params={"project_id": project_id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
-    def retrieve(self, project_id: str, id: UUID) -> Dataset:
+    def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
         """Retrieve datasets
 
         Args:
@@ -1229,9 +1637,10 @@ class DatasetsResource(_rt.SyncResource):
             "/api/projects/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    def destroy(self, project_id: str, id: UUID) -> None:
+    def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete datasets
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
@@ -1248,17 +1657,20 @@ class DatasetsResource(_rt.SyncResource):
             None,
             path_params={"project_id": project_id, "id": id},
             hint='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
+            options=options,
         )
 
     def update(
         self,
         project_id: str,
-        id: UUID,
+        id: UUID | str,
+        body: PatchedDataset | _rt.Unset = _rt.UNSET,
         *,
         name: str | _rt.Unset = _rt.UNSET,
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Update datasets
 
@@ -1273,7 +1685,9 @@ class DatasetsResource(_rt.SyncResource):
             "/api/projects/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
 
@@ -1284,11 +1698,12 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
         """List all datasets
 
@@ -1314,17 +1729,19 @@ class AsyncDatasetsResource(_rt.AsyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
     def list_all(
         self,
         project_id: str,
         *,
-        id_in: List[UUID] | _rt.Unset = _rt.UNSET,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: List[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Dataset]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -1339,8 +1756,39 @@ class AsyncDatasetsResource(_rt.AsyncResource):
                 "order_by": _rt.csv(order_by),
                 "search": search,
             },
+            options=options,
         )
 
+    async def list_pages(
+        self,
+        project_id: str,
+        *,
+        id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
+        limit: int | _rt.Unset = _rt.UNSET,
+        offset: int | _rt.Unset = _rt.UNSET,
+        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        search: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.AsyncPage[Dataset, PaginatedDatasetList]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return await self._pages(
+            "GET",
+            "/api/projects/{project_id}/datasets/",
+            PaginatedDatasetList,
+            path_params={"project_id": project_id},
+            query={
+                "id__in": _rt.csv(id_in),
+                "limit": limit,
+                "offset": offset,
+                "order_by": _rt.csv(order_by),
+                "search": search,
+            },
+            options=options,
+        )
+
+    @overload
+    async def create(self, project_id: str, body: DatasetInput, **options: Unpack[_rt.RequestOptions]) -> Dataset: ...
+    @overload
     async def create(
         self,
         project_id: str,
@@ -1349,6 +1797,18 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Dataset: ...
+    async def create(
+        self,
+        project_id: str,
+        body: DatasetInput | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        description: str | None | _rt.Unset = _rt.UNSET,
+        metadata: Any | _rt.Unset = _rt.UNSET,
+        deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Create datasets
 
@@ -1362,10 +1822,12 @@ class AsyncDatasetsResource(_rt.AsyncResource):
             "/api/projects/{project_id}/datasets/",
             Dataset,
             path_params={"project_id": project_id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
-    async def retrieve(self, project_id: str, id: UUID) -> Dataset:
+    async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
         """Retrieve datasets
 
         Args:
@@ -1379,9 +1841,10 @@ class AsyncDatasetsResource(_rt.AsyncResource):
             "/api/projects/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
+            options=options,
         )
 
-    async def destroy(self, project_id: str, id: UUID) -> None:
+    async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
         """Delete datasets
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
@@ -1398,17 +1861,20 @@ class AsyncDatasetsResource(_rt.AsyncResource):
             None,
             path_params={"project_id": project_id, "id": id},
             hint='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
+            options=options,
         )
 
     async def update(
         self,
         project_id: str,
-        id: UUID,
+        id: UUID | str,
+        body: PatchedDataset | _rt.Unset = _rt.UNSET,
         *,
         name: str | _rt.Unset = _rt.UNSET,
         description: str | None | _rt.Unset = _rt.UNSET,
         metadata: Any | _rt.Unset = _rt.UNSET,
         deleted: bool | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
         """Update datasets
 
@@ -1423,7 +1889,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
             "/api/projects/{project_id}/datasets/{id}/",
             Dataset,
             path_params={"project_id": project_id, "id": id},
-            body={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            body=body,
+            fields={"name": name, "description": description, "metadata": metadata, "deleted": deleted},
+            options=options,
         )
 
 

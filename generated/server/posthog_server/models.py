@@ -126,7 +126,7 @@ class Dataset(_rt.ApiModel):
 class PatchedDataColorTheme(_rt.InputModel):
     """Partial update of a data color theme: every field optional."""
 
-    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=100)
+    name: Annotated[str | None, _rt.NotNull] = Field(default=None, max_length=100)
     colors: Any = None
     """Any JSON value. The theme's colors."""
 
@@ -151,7 +151,7 @@ class PatchedDatasetItem(_rt.InputModel):
 class PatchedDataset(_rt.InputModel):
     """Partial update of a dataset: every field optional. Send `deleted: true` to soft-delete."""
 
-    name: Annotated[str | None, _rt.NotNull] = Field(None, max_length=400)
+    name: Annotated[str | None, _rt.NotNull] = Field(default=None, max_length=400)
     description: str | None = None
     metadata: Any = None
     """Any JSON value. May be null."""
@@ -161,7 +161,7 @@ class PatchedDataset(_rt.InputModel):
 class Dashboard(_rt.ApiModel):
     """Request fields for the dashboards actions. The pages document no dashboard response body."""
 
-    name: str | None = Field(None, max_length=400)
+    name: str | None = Field(default=None, max_length=400)
     description: Annotated[str | None, _rt.NotNull] = None
     pinned: Annotated[bool | None, _rt.NotNull] = None
     last_accessed_at: datetime | None = None
@@ -213,7 +213,7 @@ class PaginatedDatasetList(_rt.ApiModel):
 class DashboardInput(_rt.InputModel):
     """Request fields for the dashboards actions. The pages document no dashboard response body."""
 
-    name: str | None = Field(None, max_length=400)
+    name: str | None = Field(default=None, max_length=400)
     description: Annotated[str | None, _rt.NotNull] = None
     pinned: Annotated[bool | None, _rt.NotNull] = None
     last_accessed_at: datetime | None = None
@@ -227,7 +227,7 @@ class DashboardInput(_rt.InputModel):
     use_template: Annotated[str | None, _rt.NotNull] = None
     use_dashboard: int | None = None
     delete_insights: Annotated[bool | None, _rt.NotNull] = False
-    create_in_folder: Annotated[str | None, _rt.NotNull] = Field(None, alias="_create_in_folder")
+    create_in_folder: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="_create_in_folder")
 
 
 class DataColorThemeInput(_rt.InputModel):

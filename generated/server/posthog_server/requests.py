@@ -125,7 +125,7 @@ class EnvironmentDatasetsListRequest(_rt.RequestModel):
     """List all environments datasets"""
 
     project_id: str
-    id_in: List[UUID] | None = Field(None, alias="id__in")
+    id_in: List[UUID] | None = Field(default=None, alias="id__in")
     limit: int | None = None
     offset: int | None = None
     order_by: List[OrderByItem] | None = None
@@ -165,7 +165,7 @@ class DatasetsListRequest(_rt.RequestModel):
     """List all datasets"""
 
     project_id: str
-    id_in: List[UUID] | None = Field(None, alias="id__in")
+    id_in: List[UUID] | None = Field(default=None, alias="id__in")
     limit: int | None = None
     offset: int | None = None
     order_by: List[OrderByItem] | None = None

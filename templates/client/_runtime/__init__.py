@@ -1,9 +1,10 @@
 """Runtime of the generated client, the same for every API: this module only gathers the public names.
 
-Generated code imports `from . import _runtime as _rt`. The work is done in:
-`_encoding_runtime` (UNSET, base models, paths, queries, bodies), `_errors_runtime` (exceptions),
-`_results_runtime` (parsing, raw and streamed results), `_http_runtime` (clients, retries) and
-`_resources_runtime` (the `_send`/`_send_raw`/`_stream`/`_paginate` bases of generated resources).
+Generated code imports `from . import _runtime as _rt`. The work is done in: `encoding` (UNSET, base models, paths,
+queries, bodies, the naive-datetime rule), `errors` (exceptions), `results` (parsing, raw and streamed results),
+`options` (per-call options), `logs` (logging), `http` (clients, retries, idempotency keys, `with_options`),
+`pages` (page objects) and `resources` (the `_send`/`_send_raw`/`_stream`/`_pages`/`_paginate` bases of generated
+resources).
 """
 
 from __future__ import annotations
@@ -19,19 +20,25 @@ from .encoding import _text as _text
 from .errors import (
     ApiConnectionError,
     ApiError,
+    ApiTimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    InvalidRequestError,
     MethodNotAllowedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseValidationError,
     ServerError,
+    UnprocessableEntityError,
 )
 from .errors import _checked as _checked
 from .errors import _error as _error
 from .http import IDEMPOTENT_METHODS, MAX_RETRY_AFTER, RETRY_STATUSES, AsyncClient, Settings, SyncClient
 from .http import _retry_after as _retry_after
+from .options import RequestOptions
+from .pages import AsyncPage, SyncPage
 from .resources import AsyncResource, SyncResource
 from .results import (
     ApiResponse,
@@ -53,26 +60,33 @@ __all__ = [
     "UNSET",
     "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
     "ApiModel",
     "ApiResponse",
     "AsyncClient",
+    "AsyncPage",
     "AsyncResource",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
     "InputModel",
+    "InvalidRequestError",
     "MethodNotAllowedError",
     "NotFoundError",
     "NotNull",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResult",
+    "RequestOptions",
+    "ResponseValidationError",
     "ServerError",
     "Settings",
     "StreamedResponse",
     "SyncClient",
+    "SyncPage",
     "SyncResource",
+    "UnprocessableEntityError",
     "Unset",
     "csv",
     "with_raw_response",

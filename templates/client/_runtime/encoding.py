@@ -13,6 +13,8 @@ from uuid import UUID
 
 import pydantic
 
+from .errors import InvalidRequestError
+
 JSON = "application/json"
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _SAFE_SEGMENT = re.compile(r"[\w.~@:,-]*", re.ASCII).fullmatch
@@ -69,7 +71,18 @@ def _text(value: Any) -> str:
         return ",".join(map(_text, value))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime) and value.utcoffset() is None:
+        raise _naive(value)
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
+def _naive(value: datetime) -> InvalidRequestError:
+    """The one rule for naive datetimes, the same in the server: refused, never guessed (UTC? local time?)."""
+    message = (
+        f"naive datetime {value.isoformat()!r} refused: the API's date-time values carry a UTC offset (RFC 3339); "
+        "give it a time zone, e.g. datetime(..., tzinfo=timezone.utc) or value.astimezone()"
+    )
+    return InvalidRequestError(message, status_code=0, method="", url="")
 
 
 def _jsonable(value: Any) -> Any:
@@ -79,12 +92,25 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float)) or value is None:
         return value
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        # Python mode, then the rules here: a model's datetimes are checked like any other.
+        return _jsonable(value.model_dump(by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items() if not isinstance(v, Unset)}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
     return _text(value) if isinstance(value, (UUID, date, datetime)) else value
+
+
+def _merged(model: Any, fields: Mapping[str, Any], extra: Mapping[str, Any] | None) -> Any:
+    """A JSON body from a request model (or UNSET), the keyword fields given (they win) and `extra_body`."""
+    if isinstance(model, Unset) and not extra:
+        return fields
+    body = {} if isinstance(model, Unset) else _jsonable(model)
+    if not isinstance(body, dict):
+        raise TypeError(f"extra_body needs a JSON object body, not {type(body).__name__}")
+    return {**body, **{k: v for k, v in fields.items() if not isinstance(v, Unset)}, **(extra or {})}
 
 
 def _form_text(value: Any) -> str:
@@ -118,8 +144,6 @@ def _body(body: Any, media_type: str) -> dict[str, Any]:
         if media_type == FORMS[0]:
             return {"data": fields}
         return {"files": [(k, (None, v)) for k, values in fields.items() for v in _as_list(values)]}
-    if isinstance(body, pydantic.BaseModel):
-        return {"content": body.model_dump_json(by_alias=True, exclude_unset=True).encode()}
     return {"content": json.dumps(_jsonable(body), ensure_ascii=False, separators=(",", ":")).encode()}
 
 

@@ -1,29 +1,25 @@
-"""Bases of the generated resource classes: `_send`, `_send_raw`, `_stream` and `_paginate`."""
+"""Bases of the generated resource classes: `_send`, `_send_raw`, `_stream`, `_pages` and `_paginate`.
+
+`**request` is `_BaseClient._prepare`'s keywords (path_params, query, body, fields, headers, cookies, media_type,
+idempotency, options).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, Protocol, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from .errors import _checked
 from .http import AsyncClient, SyncClient
-from .results import AsyncStreamedResponse, RawResult, StreamedResponse, _parse
+from .pages import AsyncPage, SyncPage, _fetch_async, _fetch_sync, _M, _Page
+from .results import AsyncStreamedResponse, RawResult, StreamedResponse, _result
 
 _T = TypeVar("_T")
-_T_co = TypeVar("_T_co", covariant=True)
-
-
-class _Page(Protocol[_T_co]):
-    @property
-    def results(self) -> Sequence[_T_co]: ...
-
-    @property
-    def next(self) -> str | None: ...
 
 
 class SyncResource:
-    """Base of the generated resource classes of a `SyncClient`. `**request` is `_BaseClient._prepare`'s."""
+    """Base of the generated resource classes of a `SyncClient`."""
 
     def __init__(self, client: SyncClient) -> None:
         self._client = client
@@ -35,8 +31,7 @@ class SyncResource:
     @overload
     def _send(self, method: str, path: str, result: object, *, hint: str = "", **request: Any) -> Any: ...
     def _send(self, method: str, path: str, result: Any, *, hint: str = "", **request: Any) -> Any:
-        response = self._client._request(self._client._prepare(method, path, **request))
-        return _parse(result, _checked(response, hint).content)
+        return _result(result, self._client._request(self._client._prepare(method, path, **request)), hint)
 
     def _send_raw(self, method: str, path: str, *, hint: str = "", **request: Any) -> RawResult:
         response = _checked(self._client._request(self._client._prepare(method, path, **request)), hint)
@@ -52,21 +47,18 @@ class SyncResource:
         finally:
             response.close()
 
-    def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> Iterator[_T]:
+    def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> SyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        seen = {prepared.url}
-        while True:
-            parsed: _Page[_T] = _parse(page, _checked(self._client._request(prepared)).content)
-            yield from parsed.results
-            url = self._client._next_url(prepared.url, parsed.next) if parsed.next else None
-            if url is None or url in seen:
-                return
-            seen.add(url)
-            prepared = prepared._replace(url=url)
+        return _fetch_sync(self._client, page, prepared, {prepared.url})
+
+    def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> Iterator[_T]:
+        """Lazy: the first request is sent when the first item is asked for."""
+        first: SyncPage[_T, Any] = self._pages(method, path, page, **request)
+        yield from first.iter_items()
 
 
 class AsyncResource:
-    """Base of the generated resource classes of an `AsyncClient`. `**request` is `_BaseClient._prepare`'s."""
+    """Base of the generated resource classes of an `AsyncClient`."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
@@ -78,8 +70,7 @@ class AsyncResource:
     @overload
     async def _send(self, method: str, path: str, result: object, *, hint: str = "", **request: Any) -> Any: ...
     async def _send(self, method: str, path: str, result: Any, *, hint: str = "", **request: Any) -> Any:
-        response = await self._client._request(self._client._prepare(method, path, **request))
-        return _parse(result, _checked(response, hint).content)
+        return _result(result, await self._client._request(self._client._prepare(method, path, **request)), hint)
 
     async def _send_raw(self, method: str, path: str, *, hint: str = "", **request: Any) -> RawResult:
         response = _checked(await self._client._request(self._client._prepare(method, path, **request)), hint)
@@ -95,15 +86,12 @@ class AsyncResource:
         finally:
             await response.aclose()
 
-    async def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> AsyncIterator[_T]:
+    async def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> AsyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        seen = {prepared.url}
-        while True:
-            parsed: _Page[_T] = _parse(page, _checked(await self._client._request(prepared)).content)
-            for item in parsed.results:
-                yield item
-            url = self._client._next_url(prepared.url, parsed.next) if parsed.next else None
-            if url is None or url in seen:
-                return
-            seen.add(url)
-            prepared = prepared._replace(url=url)
+        return await _fetch_async(self._client, page, prepared, {prepared.url})
+
+    async def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> AsyncIterator[_T]:
+        """Lazy: the first request is sent when the first item is asked for."""
+        first: AsyncPage[_T, Any] = await self._pages(method, path, page, **request)
+        async for item in first.iter_items():
+            yield item

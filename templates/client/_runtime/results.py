@@ -12,6 +12,8 @@ from typing import Any, Generic, ParamSpec, TypeVar
 import httpx
 import pydantic
 
+from .errors import _checked, _invalid_body
+
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 
@@ -134,3 +136,13 @@ def _parse(result: Any, content: bytes) -> Any:
         return parser(content)
     finally:
         gc.enable()
+
+
+def _result(result: Any, response: httpx.Response, hint: str = "") -> Any:
+    """An answer's parsed body: an `ApiError` for an error status, a `ResponseValidationError` for a success body
+    that does not match its schema."""
+    content = _checked(response, hint).content
+    try:
+        return _parse(result, content)
+    except pydantic.ValidationError as exc:
+        raise _invalid_body(response, exc) from exc

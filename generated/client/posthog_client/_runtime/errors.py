@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
+import pydantic
 
 
 class ApiError(Exception):
@@ -59,12 +61,33 @@ class ServerError(ApiError):
     """5xx."""
 
 
+class UnprocessableEntityError(ApiError):
+    """422 Unprocessable Entity."""
+
+
 class ApiConnectionError(ApiError):
     """No answer: wraps the `httpx.TransportError` (the `__cause__`); `status_code` is 0."""
 
 
+class ApiTimeoutError(ApiConnectionError):
+    """No answer in time (connect, read, write or pool timeout): wraps the `httpx.TimeoutException`."""
+
+
+class ResponseValidationError(ApiError):
+    """A success answer whose body does not match the schema the API documents for it. `response` is the raw
+    answer, `body` its text, `errors` what did not match (pydantic's error list); the `__cause__` is the
+    `pydantic.ValidationError`."""
+
+    errors: list[dict[str, Any]]
+
+
+class InvalidRequestError(ApiError, ValueError):
+    """An argument the client refuses before sending anything (`status_code` 0), e.g. a naive datetime."""
+
+
 _ERRORS: dict[int, type[ApiError]] = {400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError}
-_ERRORS.update({404: NotFoundError, 405: MethodNotAllowedError, 409: ConflictError, 429: RateLimitError})
+_ERRORS.update({404: NotFoundError, 405: MethodNotAllowedError, 409: ConflictError, 422: UnprocessableEntityError})
+_ERRORS[429] = RateLimitError
 
 
 def _error(response: httpx.Response, hint: str = "") -> ApiError:
@@ -88,3 +111,19 @@ def _checked(response: httpx.Response, hint: str = "") -> httpx.Response:
     if not response.is_success:
         raise _error(response, hint)
     return response
+
+
+def _invalid_body(response: httpx.Response, exc: pydantic.ValidationError) -> ResponseValidationError:
+    """`200 OK: GET https://…: the body does not match Dataset: id: Input should be a valid UUID… (+2 more)`."""
+    method, url, body = response.request.method, str(response.request.url), response.text
+    errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False, include_input=False)]
+    first: dict[str, Any] = errors[0] if errors else {"loc": (), "msg": str(exc)}
+    where = ".".join(str(part) for part in first.get("loc") or ()) or "body"
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    message = f"{response.status_code} {response.reason_phrase}: {method} {url}: the body does not match {exc.title}: "
+    message += " ".join(f"{where}: {first.get('msg', '')}".split()) + more
+    error = ResponseValidationError(
+        message, status_code=response.status_code, method=method, url=url, body=body, response=response
+    )
+    error.errors = errors
+    return error

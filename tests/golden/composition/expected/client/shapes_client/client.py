@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar, Unpack, cast
 
 from . import _runtime as _rt
 from .models import Label, Shape
@@ -13,31 +13,32 @@ _SETTINGS = _rt.Settings(
     host_env="SHAPES_HOST",
     default_host="http://localhost",
     user_agent="shapes_client/1.0.0",
+    log_env="SHAPES_LOG",
 )
 
 
 class ShapesResource(_rt.SyncResource):
     """Operations tagged shapes."""
 
-    def create(self, *, body: Shape) -> Shape:
+    def create(self, *, body: Shape, **options: Unpack[_rt.RequestOptions]) -> Shape:
         """shapes_create"""
-        return cast("Shape", self._send("POST", "/shapes/", Shape, path_params={}, body=body))
+        return cast("Shape", self._send("POST", "/shapes/", Shape, path_params={}, body=body, options=options))
 
-    def labels_list(self) -> Label:
+    def labels_list(self, **options: Unpack[_rt.RequestOptions]) -> Label:
         """labels_list"""
-        return cast("Label", self._send("GET", "/labels/", Label, path_params={}))
+        return cast("Label", self._send("GET", "/labels/", Label, path_params={}, options=options))
 
 
 class AsyncShapesResource(_rt.AsyncResource):
     """Operations tagged shapes."""
 
-    async def create(self, *, body: Shape) -> Shape:
+    async def create(self, *, body: Shape, **options: Unpack[_rt.RequestOptions]) -> Shape:
         """shapes_create"""
-        return cast("Shape", await self._send("POST", "/shapes/", Shape, path_params={}, body=body))
+        return cast("Shape", await self._send("POST", "/shapes/", Shape, path_params={}, body=body, options=options))
 
-    async def labels_list(self) -> Label:
+    async def labels_list(self, **options: Unpack[_rt.RequestOptions]) -> Label:
         """labels_list"""
-        return cast("Label", await self._send("GET", "/labels/", Label, path_params={}))
+        return cast("Label", await self._send("GET", "/labels/", Label, path_params={}, options=options))
 
 
 class ShapesClient(_rt.SyncClient):

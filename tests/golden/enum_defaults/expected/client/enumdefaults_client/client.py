@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from . import _runtime as _rt
 from .models import Job, Level, Mode
@@ -13,6 +13,7 @@ _SETTINGS = _rt.Settings(
     host_env="ENUMDEFAULTS_HOST",
     default_host="http://localhost",
     user_agent="enumdefaults_client/1.0.0",
+    log_env="ENUMDEFAULTS_LOG",
 )
 
 
@@ -21,11 +22,13 @@ class JobsResource(_rt.SyncResource):
 
     def create(
         self,
+        body: Job | _rt.Unset = _rt.UNSET,
         *,
         mode: Mode | _rt.Unset = _rt.UNSET,
         priority: Level | int | _rt.Unset = _rt.UNSET,
         nullable_mode: Mode | None | _rt.Unset = _rt.UNSET,
         plain: Level | int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Job:
         """jobs_create"""
         return self._send(
@@ -33,7 +36,9 @@ class JobsResource(_rt.SyncResource):
             "/jobs/",
             Job,
             path_params={},
-            body={"mode": mode, "priority": priority, "nullable_mode": nullable_mode, "plain": plain},
+            body=body,
+            fields={"mode": mode, "priority": priority, "nullable_mode": nullable_mode, "plain": plain},
+            options=options,
         )
 
 
@@ -42,11 +47,13 @@ class AsyncJobsResource(_rt.AsyncResource):
 
     async def create(
         self,
+        body: Job | _rt.Unset = _rt.UNSET,
         *,
         mode: Mode | _rt.Unset = _rt.UNSET,
         priority: Level | int | _rt.Unset = _rt.UNSET,
         nullable_mode: Mode | None | _rt.Unset = _rt.UNSET,
         plain: Level | int | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Job:
         """jobs_create"""
         return await self._send(
@@ -54,7 +61,9 @@ class AsyncJobsResource(_rt.AsyncResource):
             "/jobs/",
             Job,
             path_params={},
-            body={"mode": mode, "priority": priority, "nullable_mode": nullable_mode, "plain": plain},
+            body=body,
+            fields={"mode": mode, "priority": priority, "nullable_mode": nullable_mode, "plain": plain},
+            options=options,
         )
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, List
+from typing import ClassVar, List, Unpack
 
 from . import _runtime as _rt
 from .models import Sort, Status, Ticket
@@ -13,24 +13,39 @@ _SETTINGS = _rt.Settings(
     host_env="ENUMS_HOST",
     default_host="http://localhost",
     user_agent="enums_client/1.0.0",
+    log_env="ENUMS_LOG",
 )
 
 
 class TicketsResource(_rt.SyncResource):
     """Operations tagged tickets."""
 
-    def list(self, *, status: Status | _rt.Unset = _rt.UNSET, sort: Sort | _rt.Unset = _rt.UNSET) -> List[Ticket]:
+    def list(
+        self,
+        *,
+        status: Status | _rt.Unset = _rt.UNSET,
+        sort: Sort | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> List[Ticket]:
         """tickets_list"""
-        return self._send("GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort})
+        return self._send(
+            "GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort}, options=options
+        )
 
 
 class AsyncTicketsResource(_rt.AsyncResource):
     """Operations tagged tickets."""
 
-    async def list(self, *, status: Status | _rt.Unset = _rt.UNSET, sort: Sort | _rt.Unset = _rt.UNSET) -> List[Ticket]:
+    async def list(
+        self,
+        *,
+        status: Status | _rt.Unset = _rt.UNSET,
+        sort: Sort | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> List[Ticket]:
         """tickets_list"""
         return await self._send(
-            "GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort}
+            "GET", "/tickets/", List[Ticket], path_params={}, query={"status": status, "sort": sort}, options=options
         )
 
 

@@ -3,41 +3,58 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from . import _runtime as _rt
-from .models import TClient2
+from .models import AsyncTClient2, TClient2
 
 _SETTINGS = _rt.Settings(
     api_key_env="T_API_KEY",
     host_env="T_HOST",
     default_host="http://localhost",
     user_agent="t_client/1.0.0",
+    log_env="T_LOG",
 )
 
 
 class ThingsResource(_rt.SyncResource):
     """Operations tagged things."""
 
-    def list(self) -> TClient2:
+    def list(self, **options: Unpack[_rt.RequestOptions]) -> TClient2:
         """things_list"""
-        return self._send("GET", "/things/", TClient2, path_params={})
+        return self._send("GET", "/things/", TClient2, path_params={}, options=options)
 
-    def create(self, *, name: str | _rt.Unset = _rt.UNSET) -> TClient2:
+    def create(
+        self,
+        body: AsyncTClient2 | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> TClient2:
         """things_create"""
-        return self._send("POST", "/things/", TClient2, path_params={}, body={"name": name})
+        return self._send(
+            "POST", "/things/", TClient2, path_params={}, body=body, fields={"name": name}, options=options
+        )
 
 
 class AsyncThingsResource(_rt.AsyncResource):
     """Operations tagged things."""
 
-    async def list(self) -> TClient2:
+    async def list(self, **options: Unpack[_rt.RequestOptions]) -> TClient2:
         """things_list"""
-        return await self._send("GET", "/things/", TClient2, path_params={})
+        return await self._send("GET", "/things/", TClient2, path_params={}, options=options)
 
-    async def create(self, *, name: str | _rt.Unset = _rt.UNSET) -> TClient2:
+    async def create(
+        self,
+        body: AsyncTClient2 | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> TClient2:
         """things_create"""
-        return await self._send("POST", "/things/", TClient2, path_params={}, body={"name": name})
+        return await self._send(
+            "POST", "/things/", TClient2, path_params={}, body=body, fields={"name": name}, options=options
+        )
 
 
 class TClient(_rt.SyncClient):

@@ -13,11 +13,11 @@ from . import _runtime as _rt
 class TClient2(_rt.ApiModel):
     """Named like the generated client class."""
 
-    user_name: Annotated[str | None, _rt.NotNull] = Field(None, alias="user-name")
-    user_name_2: Annotated[str | None, _rt.NotNull] = Field(None, alias="user_name")
-    user_name_3: Annotated[str | None, _rt.NotNull] = Field(None, alias="userName")
-    model_config_: Annotated[str | None, _rt.NotNull] = Field(None, alias="model_config")
-    raw_: Annotated[int | None, _rt.NotNull] = Field(None, alias="raw")
+    user_name: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="user-name")
+    user_name_2: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="user_name")
+    user_name_3: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="userName")
+    model_config_: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="model_config")
+    raw_: Annotated[int | None, _rt.NotNull] = Field(default=None, alias="raw")
 
 
 class AsyncTClient2(_rt.InputModel):

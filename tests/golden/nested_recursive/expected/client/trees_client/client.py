@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Dict, List
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Unpack, overload
 
 from . import _runtime as _rt
 from .models import Node, NodeMeta
@@ -13,20 +14,36 @@ _SETTINGS = _rt.Settings(
     host_env="TREES_HOST",
     default_host="http://localhost",
     user_agent="trees_client/1.0.0",
+    log_env="TREES_LOG",
 )
 
 
 class TreesResource(_rt.SyncResource):
     """Operations tagged trees."""
 
+    @overload
+    def create(self, body: Node, **options: Unpack[_rt.RequestOptions]) -> Node: ...
+    @overload
     def create(
         self,
         *,
         name: str,
-        children: List[Node] | _rt.Unset = _rt.UNSET,
+        children: Sequence[Node] | _rt.Unset = _rt.UNSET,
         meta: NodeMeta | _rt.Unset = _rt.UNSET,
-        attributes: Dict[str, int] | _rt.Unset = _rt.UNSET,
-        matrix: List[List[float]] | _rt.Unset = _rt.UNSET,
+        attributes: Mapping[str, int] | _rt.Unset = _rt.UNSET,
+        matrix: Sequence[Sequence[float]] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Node: ...
+    def create(
+        self,
+        body: Node | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        children: Sequence[Node] | _rt.Unset = _rt.UNSET,
+        meta: NodeMeta | _rt.Unset = _rt.UNSET,
+        attributes: Mapping[str, int] | _rt.Unset = _rt.UNSET,
+        matrix: Sequence[Sequence[float]] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Node:
         """trees_create"""
         return self._send(
@@ -34,21 +51,38 @@ class TreesResource(_rt.SyncResource):
             "/trees/",
             Node,
             path_params={},
-            body={"name": name, "children": children, "meta": meta, "attributes": attributes, "matrix": matrix},
+            body=body,
+            fields={"name": name, "children": children, "meta": meta, "attributes": attributes, "matrix": matrix},
+            options=options,
         )
 
 
 class AsyncTreesResource(_rt.AsyncResource):
     """Operations tagged trees."""
 
+    @overload
+    async def create(self, body: Node, **options: Unpack[_rt.RequestOptions]) -> Node: ...
+    @overload
     async def create(
         self,
         *,
         name: str,
-        children: List[Node] | _rt.Unset = _rt.UNSET,
+        children: Sequence[Node] | _rt.Unset = _rt.UNSET,
         meta: NodeMeta | _rt.Unset = _rt.UNSET,
-        attributes: Dict[str, int] | _rt.Unset = _rt.UNSET,
-        matrix: List[List[float]] | _rt.Unset = _rt.UNSET,
+        attributes: Mapping[str, int] | _rt.Unset = _rt.UNSET,
+        matrix: Sequence[Sequence[float]] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Node: ...
+    async def create(
+        self,
+        body: Node | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        children: Sequence[Node] | _rt.Unset = _rt.UNSET,
+        meta: NodeMeta | _rt.Unset = _rt.UNSET,
+        attributes: Mapping[str, int] | _rt.Unset = _rt.UNSET,
+        matrix: Sequence[Sequence[float]] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Node:
         """trees_create"""
         return await self._send(
@@ -56,7 +90,9 @@ class AsyncTreesResource(_rt.AsyncResource):
             "/trees/",
             Node,
             path_params={},
-            body={"name": name, "children": children, "meta": meta, "attributes": attributes, "matrix": matrix},
+            body=body,
+            fields={"name": name, "children": children, "meta": meta, "attributes": attributes, "matrix": matrix},
+            options=options,
         )
 
 

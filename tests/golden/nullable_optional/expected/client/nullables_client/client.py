@@ -3,36 +3,39 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 from uuid import UUID
 
 from . import _runtime as _rt
-from .models import Profile, Settings
+from .models import Profile, ProfilePatch, Settings
 
 _SETTINGS = _rt.Settings(
     api_key_env="NULLABLES_API_KEY",
     host_env="NULLABLES_HOST",
     default_host="http://localhost",
     user_agent="nullables_client/2.0.0",
+    log_env="NULLABLES_LOG",
 )
 
 
 class ProfilesResource(_rt.SyncResource):
     """Operations tagged profiles."""
 
-    def retrieve(self, id: UUID) -> Profile:
+    def retrieve(self, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Profile:
         """profiles_retrieve"""
-        return self._send("GET", "/profiles/{id}/", Profile, path_params={"id": id})
+        return self._send("GET", "/profiles/{id}/", Profile, path_params={"id": id}, options=options)
 
     def update(
         self,
-        id: UUID,
+        id: UUID | str,
+        body: ProfilePatch | _rt.Unset = _rt.UNSET,
         *,
         nickname: str | _rt.Unset = _rt.UNSET,
         bio: str | None | _rt.Unset = _rt.UNSET,
         age: int | _rt.Unset = _rt.UNSET,
         website: str | None | _rt.Unset = _rt.UNSET,
         settings: Settings | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Profile:
         """profiles_update"""
         return self._send(
@@ -40,26 +43,30 @@ class ProfilesResource(_rt.SyncResource):
             "/profiles/{id}/",
             Profile,
             path_params={"id": id},
-            body={"nickname": nickname, "bio": bio, "age": age, "website": website, "settings": settings},
+            body=body,
+            fields={"nickname": nickname, "bio": bio, "age": age, "website": website, "settings": settings},
+            options=options,
         )
 
 
 class AsyncProfilesResource(_rt.AsyncResource):
     """Operations tagged profiles."""
 
-    async def retrieve(self, id: UUID) -> Profile:
+    async def retrieve(self, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Profile:
         """profiles_retrieve"""
-        return await self._send("GET", "/profiles/{id}/", Profile, path_params={"id": id})
+        return await self._send("GET", "/profiles/{id}/", Profile, path_params={"id": id}, options=options)
 
     async def update(
         self,
-        id: UUID,
+        id: UUID | str,
+        body: ProfilePatch | _rt.Unset = _rt.UNSET,
         *,
         nickname: str | _rt.Unset = _rt.UNSET,
         bio: str | None | _rt.Unset = _rt.UNSET,
         age: int | _rt.Unset = _rt.UNSET,
         website: str | None | _rt.Unset = _rt.UNSET,
         settings: Settings | None | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Profile:
         """profiles_update"""
         return await self._send(
@@ -67,7 +74,9 @@ class AsyncProfilesResource(_rt.AsyncResource):
             "/profiles/{id}/",
             Profile,
             path_params={"id": id},
-            body={"nickname": nickname, "bio": bio, "age": age, "website": website, "settings": settings},
+            body=body,
+            fields={"nickname": nickname, "bio": bio, "age": age, "website": website, "settings": settings},
+            options=options,
         )
 
 

@@ -16,7 +16,7 @@ class Profile(_rt.ApiModel):
     id: UUID
     nickname: str = Field(max_length=30)
     bio: str | None
-    age: Annotated[int | None, _rt.NotNull] = Field(None, ge=0)
+    age: Annotated[int | None, _rt.NotNull] = Field(default=None, ge=0)
     website: str | None = None
     last_seen: Annotated[datetime | None, _rt.NotNull] = None
     settings: Settings | None = None
@@ -27,8 +27,8 @@ class Settings(_rt.ApiModel):
 
 
 class ProfilePatch(_rt.InputModel):
-    nickname: Annotated[str | None, _rt.NotNull] = Field(None, max_length=30)
+    nickname: Annotated[str | None, _rt.NotNull] = Field(default=None, max_length=30)
     bio: str | None = None
-    age: Annotated[int | None, _rt.NotNull] = Field(None, ge=0)
+    age: Annotated[int | None, _rt.NotNull] = Field(default=None, ge=0)
     website: str | None = None
     settings: Settings | None = None

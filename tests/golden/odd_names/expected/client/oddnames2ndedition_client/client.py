@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from . import _runtime as _rt
-from .models import Model
+from .models import List_, Model
 
 _SETTINGS = _rt.Settings(
     api_key_env="ODDNAMES2NDEDITION_API_KEY",
     host_env="ODDNAMES2NDEDITION_HOST",
     default_host="http://localhost",
     user_agent="oddnames2ndedition_client/0.0.0",
+    log_env="ODDNAMES2NDEDITION_LOG",
 )
 
 
@@ -27,6 +28,7 @@ class ClassResource(_rt.SyncResource):
         start_time_lt: str | _rt.Unset = _rt.UNSET,
         start_time_gt: str | _rt.Unset = _rt.UNSET,
         self_: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Model:
         """class.get-Item"""
         return self._send(
@@ -35,6 +37,7 @@ class ClassResource(_rt.SyncResource):
             Model,
             path_params={"from_": from_},
             query={"import": import_, "StartTime<": start_time_lt, "StartTime>": start_time_gt, "self": self_},
+            options=options,
         )
 
 
@@ -49,6 +52,7 @@ class AsyncClassResource(_rt.AsyncResource):
         start_time_lt: str | _rt.Unset = _rt.UNSET,
         start_time_gt: str | _rt.Unset = _rt.UNSET,
         self_: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Model:
         """class.get-Item"""
         return await self._send(
@@ -57,6 +61,7 @@ class AsyncClassResource(_rt.AsyncResource):
             Model,
             path_params={"from_": from_},
             query={"import": import_, "StartTime<": start_time_lt, "StartTime>": start_time_gt, "self": self_},
+            options=options,
         )
 
 
@@ -65,13 +70,22 @@ class WithSpaceAndSlashResource(_rt.SyncResource):
 
     def post_2fa(
         self,
+        body: List_ | _rt.Unset = _rt.UNSET,
         *,
         match_: str | _rt.Unset = _rt.UNSET,
         type: str | _rt.Unset = _rt.UNSET,
         none: bool | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """POST /2fa/"""
-        return self._send_raw("POST", "/2fa/", path_params={}, body={"match": match_, "type": type, "None": none})
+        return self._send_raw(
+            "POST",
+            "/2fa/",
+            path_params={},
+            body=body,
+            fields={"match": match_, "type": type, "None": none},
+            options=options,
+        )
 
 
 class AsyncWithSpaceAndSlashResource(_rt.AsyncResource):
@@ -79,13 +93,22 @@ class AsyncWithSpaceAndSlashResource(_rt.AsyncResource):
 
     async def post_2fa(
         self,
+        body: List_ | _rt.Unset = _rt.UNSET,
         *,
         match_: str | _rt.Unset = _rt.UNSET,
         type: str | _rt.Unset = _rt.UNSET,
         none: bool | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """POST /2fa/"""
-        return await self._send_raw("POST", "/2fa/", path_params={}, body={"match": match_, "type": type, "None": none})
+        return await self._send_raw(
+            "POST",
+            "/2fa/",
+            path_params={},
+            body=body,
+            fields={"match": match_, "type": type, "None": none},
+            options=options,
+        )
 
 
 class OddNames2ndEditionClient(_rt.SyncClient):

@@ -11,18 +11,18 @@ from . import _runtime as _rt
 
 
 class Model(_rt.ApiModel):
-    def_: Annotated[str | None, _rt.NotNull] = Field(None, alias="def")
-    type: Annotated[str | None, _rt.NotNull] = Field(None, alias="@type")
-    first_name: Annotated[str | None, _rt.NotNull] = Field(None, alias="first-name")
-    first_name_2: Annotated[str | None, _rt.NotNull] = Field(None, alias="firstName")
-    model_config_: Annotated[str | None, _rt.NotNull] = Field(None, alias="model_config")
-    json_: Annotated[int | None, _rt.NotNull] = Field(None, alias="json")
-    private: Annotated[str | None, _rt.NotNull] = Field(None, alias="_private")
-    field_1st: Annotated[str | None, _rt.NotNull] = Field(None, alias="1st")
-    unicode: Annotated[str | None, _rt.NotNull] = Field(None, alias="ünïcödé")
+    def_: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="def")
+    type: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="@type")
+    first_name: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="first-name")
+    first_name_2: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="firstName")
+    model_config_: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="model_config")
+    json_: Annotated[int | None, _rt.NotNull] = Field(default=None, alias="json")
+    private: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="_private")
+    field_1st: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="1st")
+    unicode: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="ünïcödé")
 
 
 class List_(_rt.InputModel):
-    match_: Annotated[str | None, _rt.NotNull] = Field(None, alias="match")
+    match_: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="match")
     type: Annotated[str | None, _rt.NotNull] = None
-    none: Annotated[bool | None, _rt.NotNull] = Field(None, alias="None")
+    none: Annotated[bool | None, _rt.NotNull] = Field(default=None, alias="None")

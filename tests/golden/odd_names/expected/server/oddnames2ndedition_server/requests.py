@@ -13,10 +13,10 @@ class ClassGetItemRequest(_rt.RequestModel):
     """class.get-Item"""
 
     from_: str = Field(alias="from")
-    import_: bool | None = Field(None, alias="import")
-    start_time_lt: str | None = Field(None, alias="StartTime<")
-    start_time_gt: str | None = Field(None, alias="StartTime>")
-    self_: str | None = Field(None, alias="self")
+    import_: bool | None = Field(default=None, alias="import")
+    start_time_lt: str | None = Field(default=None, alias="StartTime<")
+    start_time_gt: str | None = Field(default=None, alias="StartTime>")
+    self_: str | None = Field(default=None, alias="self")
 
 
 class WithSpaceAndSlashPost2faRequest(_rt.RequestModel):

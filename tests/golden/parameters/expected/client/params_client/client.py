@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date
-from typing import ClassVar, List
+from typing import ClassVar, Unpack, overload
 
 from . import _runtime as _rt
-from .models import Issue, IssuesListResponse
+from .models import Issue, IssuesCreateBody, IssuesListResponse, OrgsUpdateSettingsBody
 
 _SETTINGS = _rt.Settings(
     api_key_env="PARAMS_API_KEY",
     host_env="PARAMS_HOST",
     default_host="https://api.example.com/v1",
     user_agent="params_client/1.0.0",
+    log_env="PARAMS_LOG",
 )
 
 
@@ -27,11 +28,12 @@ class IssuesResource(_rt.SyncResource):
         repo: int,
         *,
         limit: int,
-        labels: List[str] | _rt.Unset = _rt.UNSET,
-        assignee: List[str] | _rt.Unset = _rt.UNSET,
+        labels: Sequence[str] | _rt.Unset = _rt.UNSET,
+        assignee: Sequence[str] | _rt.Unset = _rt.UNSET,
         since: date | _rt.Unset = _rt.UNSET,
         x_request_id: str | _rt.Unset = _rt.UNSET,
         session: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> IssuesListResponse:
         """List issues"""
         return self._send(
@@ -42,6 +44,7 @@ class IssuesResource(_rt.SyncResource):
             query={"limit": limit, "labels": _rt.csv(labels), "assignee": assignee, "since": since},
             headers={"X-Request-Id": x_request_id},
             cookies={"session": session},
+            options=options,
         )
 
     def list_all(
@@ -50,11 +53,12 @@ class IssuesResource(_rt.SyncResource):
         repo: int,
         *,
         limit: int,
-        labels: List[str] | _rt.Unset = _rt.UNSET,
-        assignee: List[str] | _rt.Unset = _rt.UNSET,
+        labels: Sequence[str] | _rt.Unset = _rt.UNSET,
+        assignee: Sequence[str] | _rt.Unset = _rt.UNSET,
         since: date | _rt.Unset = _rt.UNSET,
         x_request_id: str | _rt.Unset = _rt.UNSET,
         session: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Issue]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -65,16 +69,65 @@ class IssuesResource(_rt.SyncResource):
             query={"limit": limit, "labels": _rt.csv(labels), "assignee": assignee, "since": since},
             headers={"X-Request-Id": x_request_id},
             cookies={"session": session},
+            options=options,
         )
 
-    def create(self, org: str, repo: int, *, title: str, body_: str | _rt.Unset = _rt.UNSET) -> Issue:
+    def list_pages(
+        self,
+        org: str,
+        repo: int,
+        *,
+        limit: int,
+        labels: Sequence[str] | _rt.Unset = _rt.UNSET,
+        assignee: Sequence[str] | _rt.Unset = _rt.UNSET,
+        since: date | _rt.Unset = _rt.UNSET,
+        x_request_id: str | _rt.Unset = _rt.UNSET,
+        session: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.SyncPage[Issue, IssuesListResponse]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return self._pages(
+            "GET",
+            "/orgs/{org}/repos/{repo}/issues/",
+            IssuesListResponse,
+            path_params={"org": org, "repo": repo},
+            query={"limit": limit, "labels": _rt.csv(labels), "assignee": assignee, "since": since},
+            headers={"X-Request-Id": x_request_id},
+            cookies={"session": session},
+            options=options,
+        )
+
+    @overload
+    def create(self, org: str, repo: int, body: IssuesCreateBody, **options: Unpack[_rt.RequestOptions]) -> Issue: ...
+    @overload
+    def create(
+        self,
+        org: str,
+        repo: int,
+        *,
+        title: str,
+        body_: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Issue: ...
+    def create(
+        self,
+        org: str,
+        repo: int,
+        body: IssuesCreateBody | _rt.Unset = _rt.UNSET,
+        *,
+        title: str | _rt.Unset = _rt.UNSET,
+        body_: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Issue:
         """issues_create"""
         return self._send(
             "POST",
             "/orgs/{org}/repos/{repo}/issues/",
             Issue,
             path_params={"org": org, "repo": repo},
-            body={"title": title, "body": body_},
+            body=body,
+            fields={"title": title, "body": body_},
+            options=options,
         )
 
 
@@ -87,11 +140,12 @@ class AsyncIssuesResource(_rt.AsyncResource):
         repo: int,
         *,
         limit: int,
-        labels: List[str] | _rt.Unset = _rt.UNSET,
-        assignee: List[str] | _rt.Unset = _rt.UNSET,
+        labels: Sequence[str] | _rt.Unset = _rt.UNSET,
+        assignee: Sequence[str] | _rt.Unset = _rt.UNSET,
         since: date | _rt.Unset = _rt.UNSET,
         x_request_id: str | _rt.Unset = _rt.UNSET,
         session: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> IssuesListResponse:
         """List issues"""
         return await self._send(
@@ -102,6 +156,7 @@ class AsyncIssuesResource(_rt.AsyncResource):
             query={"limit": limit, "labels": _rt.csv(labels), "assignee": assignee, "since": since},
             headers={"X-Request-Id": x_request_id},
             cookies={"session": session},
+            options=options,
         )
 
     def list_all(
@@ -110,11 +165,12 @@ class AsyncIssuesResource(_rt.AsyncResource):
         repo: int,
         *,
         limit: int,
-        labels: List[str] | _rt.Unset = _rt.UNSET,
-        assignee: List[str] | _rt.Unset = _rt.UNSET,
+        labels: Sequence[str] | _rt.Unset = _rt.UNSET,
+        assignee: Sequence[str] | _rt.Unset = _rt.UNSET,
         since: date | _rt.Unset = _rt.UNSET,
         x_request_id: str | _rt.Unset = _rt.UNSET,
         session: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Issue]:
         """Every item of every page of `list`, following `next`."""
         return self._paginate(
@@ -125,23 +181,76 @@ class AsyncIssuesResource(_rt.AsyncResource):
             query={"limit": limit, "labels": _rt.csv(labels), "assignee": assignee, "since": since},
             headers={"X-Request-Id": x_request_id},
             cookies={"session": session},
+            options=options,
         )
 
-    async def create(self, org: str, repo: int, *, title: str, body_: str | _rt.Unset = _rt.UNSET) -> Issue:
+    async def list_pages(
+        self,
+        org: str,
+        repo: int,
+        *,
+        limit: int,
+        labels: Sequence[str] | _rt.Unset = _rt.UNSET,
+        assignee: Sequence[str] | _rt.Unset = _rt.UNSET,
+        since: date | _rt.Unset = _rt.UNSET,
+        x_request_id: str | _rt.Unset = _rt.UNSET,
+        session: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> _rt.AsyncPage[Issue, IssuesListResponse]:
+        """The first page of `list`: `.results`, `.has_next_page()`, `.next_page()`; iterate it for every page."""
+        return await self._pages(
+            "GET",
+            "/orgs/{org}/repos/{repo}/issues/",
+            IssuesListResponse,
+            path_params={"org": org, "repo": repo},
+            query={"limit": limit, "labels": _rt.csv(labels), "assignee": assignee, "since": since},
+            headers={"X-Request-Id": x_request_id},
+            cookies={"session": session},
+            options=options,
+        )
+
+    @overload
+    async def create(
+        self, org: str, repo: int, body: IssuesCreateBody, **options: Unpack[_rt.RequestOptions]
+    ) -> Issue: ...
+    @overload
+    async def create(
+        self,
+        org: str,
+        repo: int,
+        *,
+        title: str,
+        body_: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Issue: ...
+    async def create(
+        self,
+        org: str,
+        repo: int,
+        body: IssuesCreateBody | _rt.Unset = _rt.UNSET,
+        *,
+        title: str | _rt.Unset = _rt.UNSET,
+        body_: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Issue:
         """issues_create"""
         return await self._send(
             "POST",
             "/orgs/{org}/repos/{repo}/issues/",
             Issue,
             path_params={"org": org, "repo": repo},
-            body={"title": title, "body": body_},
+            body=body,
+            fields={"title": title, "body": body_},
+            options=options,
         )
 
 
 class OrgsResource(_rt.SyncResource):
     """Operations tagged orgs."""
 
-    def upload_avatar(self, org: str, *, body: bytes | _rt.Unset = _rt.UNSET) -> None:
+    def upload_avatar(
+        self, org: str, *, body: bytes | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+    ) -> None:
         """orgs_upload_avatar"""
         return self._send(
             "PUT",
@@ -150,9 +259,10 @@ class OrgsResource(_rt.SyncResource):
             path_params={"org": org},
             body=body,
             media_type="application/octet-stream",
+            options=options,
         )
 
-    def delete_avatar(self, org: str) -> None:
+    def delete_avatar(self, org: str, **options: Unpack[_rt.RequestOptions]) -> None:
         """orgs_delete_avatar"""
         return self._send(
             "DELETE",
@@ -160,25 +270,36 @@ class OrgsResource(_rt.SyncResource):
             None,
             path_params={"org": org},
             hint="Avatars cannot be deleted, upload a new one.",
+            options=options,
         )
 
     def update_settings(
-        self, org: str, *, visibility: str | _rt.Unset = _rt.UNSET, default_branch: str | _rt.Unset = _rt.UNSET
+        self,
+        org: str,
+        body: OrgsUpdateSettingsBody | _rt.Unset = _rt.UNSET,
+        *,
+        visibility: str | _rt.Unset = _rt.UNSET,
+        default_branch: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """orgs_update_settings"""
         return self._send_raw(
             "POST",
             "/orgs/{org}/settings/",
             path_params={"org": org},
-            body={"Visibility": visibility, "DefaultBranch": default_branch},
+            body=body,
+            fields={"Visibility": visibility, "DefaultBranch": default_branch},
             media_type="application/x-www-form-urlencoded",
+            options=options,
         )
 
 
 class AsyncOrgsResource(_rt.AsyncResource):
     """Operations tagged orgs."""
 
-    async def upload_avatar(self, org: str, *, body: bytes | _rt.Unset = _rt.UNSET) -> None:
+    async def upload_avatar(
+        self, org: str, *, body: bytes | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+    ) -> None:
         """orgs_upload_avatar"""
         return await self._send(
             "PUT",
@@ -187,9 +308,10 @@ class AsyncOrgsResource(_rt.AsyncResource):
             path_params={"org": org},
             body=body,
             media_type="application/octet-stream",
+            options=options,
         )
 
-    async def delete_avatar(self, org: str) -> None:
+    async def delete_avatar(self, org: str, **options: Unpack[_rt.RequestOptions]) -> None:
         """orgs_delete_avatar"""
         return await self._send(
             "DELETE",
@@ -197,18 +319,27 @@ class AsyncOrgsResource(_rt.AsyncResource):
             None,
             path_params={"org": org},
             hint="Avatars cannot be deleted, upload a new one.",
+            options=options,
         )
 
     async def update_settings(
-        self, org: str, *, visibility: str | _rt.Unset = _rt.UNSET, default_branch: str | _rt.Unset = _rt.UNSET
+        self,
+        org: str,
+        body: OrgsUpdateSettingsBody | _rt.Unset = _rt.UNSET,
+        *,
+        visibility: str | _rt.Unset = _rt.UNSET,
+        default_branch: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """orgs_update_settings"""
         return await self._send_raw(
             "POST",
             "/orgs/{org}/settings/",
             path_params={"org": org},
-            body={"Visibility": visibility, "DefaultBranch": default_branch},
+            body=body,
+            fields={"Visibility": visibility, "DefaultBranch": default_branch},
             media_type="application/x-www-form-urlencoded",
+            options=options,
         )
 
 

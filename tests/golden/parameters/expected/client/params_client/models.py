@@ -23,9 +23,9 @@ class IssuesListResponse(_rt.ApiModel):
 
 class IssuesCreateBody(_rt.InputModel):
     title: str
-    body_: Annotated[str | None, _rt.NotNull] = Field(None, alias="body")
+    body_: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="body")
 
 
 class OrgsUpdateSettingsBody(_rt.InputModel):
-    visibility: Annotated[str | None, _rt.NotNull] = Field(None, alias="Visibility")
-    default_branch: Annotated[str | None, _rt.NotNull] = Field(None, alias="DefaultBranch")
+    visibility: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="Visibility")
+    default_branch: Annotated[str | None, _rt.NotNull] = Field(default=None, alias="DefaultBranch")

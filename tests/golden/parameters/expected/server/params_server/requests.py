@@ -21,7 +21,7 @@ class IssuesListRequest(_rt.RequestModel):
     labels: List[str] | None = None
     assignee: List[str] | None = None
     since: date | None = None
-    x_request_id: str | None = Field(None, alias="X-Request-Id")
+    x_request_id: str | None = Field(default=None, alias="X-Request-Id")
     session: str | None = None
 
 
