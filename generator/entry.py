@@ -1,27 +1,31 @@
 """The process entry of `specgen` and `python -m generator`: Ctrl-C at any moment ends with one line and exit 130.
 
-Until the command line is running (the imports take most of a second: black, jinja2, the validator), an interrupt
-ends the process at once: nothing has been written yet. From then on `cli.main` turns it into its own message and
-leaves the previous output untouched.
+Importing this module installs the first guard: until the command line is running (the imports take most of a
+second: black, jinja2, the validator), an interrupt ends the process at once; nothing has been written yet. From
+then on `cli.main` turns it into its own message and leaves the previous output untouched. Only the interpreter's
+own start-up, before this module's first lines run, is beyond any program's reach.
 """
 
 from __future__ import annotations
 
+import _signal
 import os
-import signal
-import sys
-from types import FrameType
 
 INTERRUPTED = 130
 
 
-def _interrupted_early(signum: int, frame: FrameType | None) -> None:
+def _interrupted_early(signum: int, frame: object) -> None:
     os.write(2, b"interrupted\n")
     os._exit(INTERRUPTED)
 
 
+_signal.signal(_signal.SIGINT, _interrupted_early)
+
+import signal  # noqa: E402  (after the guard: every import from here on is covered)
+import sys  # noqa: E402
+
+
 def run() -> None:
-    signal.signal(signal.SIGINT, _interrupted_early)
     from generator.cli import main
 
     try:

@@ -35,7 +35,7 @@ _CORE_RESOLVERS = {
 }
 
 
-class _PythonLoader(yaml.SafeLoader):
+class _PythonLoader(yaml.SafeLoader):  # type: ignore[misc]
     """The pure-Python safe parser: slower, but with no limits of its own, so ours decide (see parse_document)."""
 
     yaml_implicit_resolvers = _CORE_RESOLVERS

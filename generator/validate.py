@@ -18,12 +18,12 @@ from openapi_spec_validator.validation.exceptions import DuplicateOperationIDErr
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from generator import paths
 from generator.errors import Problem, SpecError, pointer_join
 from generator.load import Document
 from generator.refs import deref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 _LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
 _WRONG_CONTAINER = re.compile(r"is not of type ['\"](object|array)['\"]")
 
@@ -133,7 +133,7 @@ def _correctness_problems(doc: Document) -> Iterator[Problem]:
             for p in (deref(doc.data, p) for p in [*_list(item.get("parameters")), *_list(operation.get("parameters"))])
             if isinstance(p, dict) and p.get("in") == "path" and isinstance(p.get("name"), str)
         }
-        templated = set(_TEMPLATE.findall(path))
+        templated = set(paths.placeholders(path))
         for name in sorted(templated - declared):
             yield doc.problem(f"path parameter {{{name}}} in {path!r} is not declared", pointer, "rule")
         for name in sorted(declared - templated):

@@ -8,6 +8,7 @@ from typing import Any
 from generator.load import load_document
 from generator.model.build import build_api
 from generator.model.ir import Api, Operation
+from generator.model.types import ListOf, Named, Nullable, Primitive, UnionOf, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +38,8 @@ def test_request_models_leave_out_read_only_fields_and_patch_bodies_are_partial(
     assert [f.name for f in models["DatasetInput"].fields] == ["name", "description", "metadata", "deleted"]
     assert [f.required for f in models["DatasetInput"].fields] == [True, False, False, False]
     assert not any(f.required for f in models["PatchedDataset"].fields)
-    assert _op(api, "datasets", "create").body.type_expr == "DatasetInput"  # type: ignore[union-attr]
-    assert _op(api, "datasets", "update").body.type_expr == "PatchedDataset"  # type: ignore[union-attr]
+    assert _op(api, "datasets", "create").body.type == Named("DatasetInput", "model")  # type: ignore[union-attr]
+    assert _op(api, "datasets", "update").body.type == Named("PatchedDataset", "model")  # type: ignore[union-attr]
 
 
 def test_parameters_scopes_pagination_and_behaviour() -> None:
@@ -46,10 +47,11 @@ def test_parameters_scopes_pagination_and_behaviour() -> None:
     listing = _op(api, "datasets", "list")
     params = {p.name: p for p in listing.params}
     assert params["id_in"].wire == "'id__in'" and params["id_in"].value_expr == "_rt.csv(id_in)"
-    assert params["order_by"].type_expr == "List[OrderByItem]"
-    assert params["limit"].type_expr == "int" and not params["limit"].required
+    assert params["order_by"].type == ListOf(Named("OrderByItem", "enum"))
+    assert params["limit"].type == Primitive("int") and not params["limit"].required
     assert listing.scopes == "('dataset:read',)"
-    assert listing.pagination is not None and listing.pagination.item_type == "Dataset"
+    assert listing.pagination is not None and listing.pagination.item == Named("Dataset", "model")
+    assert listing.result == Named("PaginatedDatasetList", "model")
     assert listing.behaviour.kind == "list" and listing.behaviour.id_kind == "uuid"
     destroy = _op(api, "datasets", "destroy")
     assert destroy.behaviour.memory_call == "forbid" and "deleted" in destroy.behaviour.detail
@@ -74,9 +76,9 @@ def test_unions_recursion_and_inline_names() -> None:
         "t.yaml",
     )
     models = {m.name: m for m in api.models}
-    assert models["Node"].fields[0].type_expr == "List[Node]"
-    assert models["Node"].fields[1].type_expr == "NodeMeta" and "NodeMeta" in models
-    assert api.aliases[0].type_expr == "Node | str | None"
+    assert models["Node"].fields[0].type == ListOf(Named("Node", "model"))
+    assert models["Node"].fields[1].type == Named("NodeMeta", "model") and "NodeMeta" in models
+    assert api.aliases[0].type == Nullable(UnionOf((Named("Node", "model"), Primitive("str"))))
 
 
 def test_spec_text_reaches_the_model_only_escaped() -> None:
@@ -117,3 +119,15 @@ def test_resource_names_never_shadow_the_client_or_create_app() -> None:
     paths = {f"/{tag}/": {"get": {"tags": [tag], "responses": {"204": {"description": "ok"}}}} for tag in ("host", "close", "store")}
     api = build_api(_spec({}, paths), "t")
     assert [r.attr for r in api.resources] == ["host_", "close_", "store_"]
+
+
+def test_annotations_are_rendered_from_the_type_tree() -> None:
+    """One function renders every annotation; as an argument, containers are read-only and a UUID takes its text."""
+    node = Nullable(UnionOf((ListOf(Primitive("UUID")), Named("Mode", "enum"))))
+    assert render(node) == "List[UUID] | Mode | None"
+    assert render(node, argument=True) == "Sequence[UUID | str] | Mode | None"
+
+
+def test_an_alias_that_refers_to_itself_becomes_any_where_the_cycle_closes() -> None:
+    api = build_api(_spec({"Tree": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Tree"}}}), "t")
+    assert api.aliases[0].name == "Tree" and render(api.aliases[0].type) == "Dict[str, Any]"

@@ -7,14 +7,14 @@ some path follows with a parameter.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
+from generator import paths
 from generator.model import text
 from generator.model.ir import Behaviour, Operation, Param, Resource
+from generator.model.types import Nullable, TypeNode, is_primitive
 
-_PARAM = re.compile(r"^\{[^{}]*\}$")
 _ITEM_KINDS = {"get": "retrieve", "patch": "update", "put": "update", "delete": "destroy"}
 
 
@@ -22,8 +22,8 @@ def collections(spec: dict[str, Any]) -> frozenset[str]:
     """Static path segments directly followed by a parameter somewhere in the document."""
     found: set[str] = set()
     for path in spec.get("paths") or {}:
-        segments = [s for s in str(path).split("/") if s]
-        found |= {a for a, b in zip(segments, segments[1:]) if _PARAM.match(b) and not _PARAM.match(a)}
+        parts = paths.segments(str(path))
+        found |= {a for a, b in zip(parts, parts[1:]) if paths.is_placeholder(b) and not paths.is_placeholder(a)}
     return frozenset(found)
 
 
@@ -34,10 +34,10 @@ def forbids(responses: dict[str, Any]) -> bool:
 
 def behaviour(
     path: str, method: str, op: dict[str, Any], params: tuple[Param, ...], known: frozenset[str],
-    *, result_model: str | None, result_id_type: str, result_kind: str, paginated: bool, not_allowed: str,
+    *, result_model: str | None, result_id_type: TypeNode, result_kind: str, paginated: bool, not_allowed: str,
 ) -> Behaviour:
-    segments = [s for s in path.split("/") if s]
-    is_param = [bool(_PARAM.match(s)) for s in segments]
+    segments = paths.segments(path)
+    is_param = [paths.is_placeholder(s) for s in segments]
     kind, collection, id_wire = "action_create", "items", ""
     if len(segments) >= 2 and is_param[-1] and not is_param[-2]:
         collection, id_wire = segments[-2], segments[-1][1:-1]
@@ -54,7 +54,7 @@ def behaviour(
     if kind == "destroy" and forbids(op.get("responses") or {}):
         kind = "destroy_forbidden"
     id_param = next((p for p in params if p.location == "path" and p.wire == text.literal(id_wire)), None)
-    id_kind = _id_kind(id_param.type_expr if id_param else result_id_type)
+    id_kind = _id_kind(id_param.type if id_param else result_id_type)
     unique = op.get("x-unique-by")
     unique_by = text.literal(tuple(str(u) for u in unique) if isinstance(unique, list) else ())
     call = _memory_call(kind, result_kind if result_model or result_kind != "model" else "other", paginated)
@@ -74,8 +74,10 @@ def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
     return kind if result_kind == "raw" else "unsupported"
 
 
-def _id_kind(type_expr: str) -> str:
-    return "uuid" if type_expr.startswith("UUID") else "int" if type_expr.startswith("int") else "str"
+def _id_kind(node: TypeNode) -> str:
+    if isinstance(node, Nullable):
+        node = node.inner
+    return "uuid" if is_primitive(node, "UUID") else "int" if is_primitive(node, "int") else "str"
 
 
 def unify_id_kinds(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:

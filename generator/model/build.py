@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.errors import Finding
-from generator.model import imports, names, text
+from generator.model import imports, names, text, types
 from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
@@ -33,13 +33,13 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     version = raw_version if _PEP440.fullmatch(raw_version) else "0.0.0"
     models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
     model_names = tuple([*types.enums, *types.models, *types.aliases])
-    snippets_by_kind = {
-        "models": imports.models_snippets(models, enums, aliases),
-        "client": imports.client_snippets(resources),
-        "requests": imports.requests_snippets(resources),
-        "interface": imports.interface_snippets(resources),
-        "memory": imports.memory_snippets(resources),
-        "app": imports.app_snippets(resources),
+    used_by_kind = {
+        "models": imports.models_uses(models, enums, aliases),
+        "client": imports.client_uses(resources),
+        "requests": imports.requests_uses(resources),
+        "interface": imports.interface_uses(resources),
+        "memory": imports.memory_uses(resources),
+        "app": imports.app_uses(resources),
     }
     return Api(
         title=text.one_line(title),
@@ -65,8 +65,8 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         doc_markdown=text.markdown(info.get("description")),
         server_keys_env=text.literal(f"{prefix}_API_KEYS"),
         server_keys_env_doc=text.one_line(f"{prefix}_API_KEYS"),
-        imports={kind: imports.import_lines(snippets) for kind, snippets in snippets_by_kind.items()},
-        model_imports={kind: imports.used_models(snippets, model_names) for kind, snippets in snippets_by_kind.items()},
+        imports={kind: imports.import_lines(used) for kind, used in used_by_kind.items()},
+        model_imports={kind: imports.used_models(used, model_names) for kind, used in used_by_kind.items()},
         warnings=tuple(warnings),
     )
 
@@ -81,11 +81,13 @@ def _alias_order(aliases: dict[str, Alias]) -> tuple[Alias, ...]:
         if name in placed:
             return
         alias = aliases[name]
-        for used in sorted(imports.identifiers(alias.type_expr)):
-            if used in path or used == name:
-                alias = replace(alias, type_expr=re.sub(rf"\b{used}\b", "Any", alias.type_expr))
-            elif used in aliases:
-                place(used, path + (name,))
+        used = types.named(alias.type)
+        cyclic = frozenset(u for u in used if u in path or u == name)
+        if cyclic:
+            alias = replace(alias, type=types.substitute(alias.type, cyclic))
+        for other in sorted(used - cyclic):
+            if other in aliases:
+                place(other, path + (name,))
         placed.add(name)
         ordered.append(alias)
 

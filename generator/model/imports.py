@@ -1,13 +1,12 @@
-"""Each generated module's imports, decided from the source the model gives it: nothing unused is imported."""
+"""Each generated module's imports, collected from the type trees and facts of what it prints: nothing unused."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from generator.model.ir import Alias, EnumClass, ModelClass, Resource
+from generator.model.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
+from generator.model.types import AnyValue, Const, ListOf, MapOf, Named, Primitive, TypeNode, walk
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # module -> names it provides, in the order imports are written (standard library, then third party).
 _SOURCES = (
     ("collections.abc", ("AsyncIterator", "Iterator", "Mapping", "Sequence")),
@@ -21,17 +20,31 @@ _SOURCES = (
 )
 _STANDARD = {"collections.abc", "contextlib", "datetime", "enum", "typing", "uuid"}
 _ALIASES = {"AbstractAsyncContextManager": "AsyncContextManager", "AbstractContextManager": "ContextManager"}
+_IMPORTED_PRIMITIVES = {"date", "datetime", "UUID"}
 
 
-def identifiers(source: str) -> set[str]:
-    """The names a piece of source uses (string contents included: a superset is harmless here)."""
-    return set(_IDENTIFIER.findall(source))
+def uses(node: TypeNode, *, argument: bool = False) -> set[str]:
+    """The names an annotation rendered from `node` uses: typing and standard-library names, generated classes."""
+    found: set[str] = set()
+    for part in walk(node):
+        if isinstance(part, Primitive) and part.name in _IMPORTED_PRIMITIVES:
+            found.add(part.name)
+        elif isinstance(part, ListOf):
+            found.add("Sequence" if argument else "List")
+        elif isinstance(part, MapOf):
+            found.add("Mapping" if argument else "Dict")
+        elif isinstance(part, Const):
+            found.add("Literal")
+        elif isinstance(part, AnyValue):
+            found.add("Any")
+        elif isinstance(part, Named):
+            found.add(part.name)
+    return found
 
 
-def import_lines(snippets: Iterable[str]) -> tuple[str, ...]:
-    """`from typing import Any, List` lines for the names the snippets use: the standard library, a blank
-    line, third-party packages, and a closing blank line before the module's own imports."""
-    used = {name for snippet in snippets for name in identifiers(snippet)}
+def import_lines(used: set[str]) -> tuple[str, ...]:
+    """`from typing import Any, List` lines for the names used: the standard library, a blank line, third-party
+    packages, and a closing blank line before the module's own imports."""
     groups: dict[bool, list[str]] = {True: [], False: []}
     for module, provided in _SOURCES:
         lines = groups[module in _STANDARD]
@@ -47,43 +60,79 @@ def import_lines(snippets: Iterable[str]) -> tuple[str, ...]:
     return tuple(line for block in blocks for line in [*block, ""])
 
 
-def used_models(snippets: Iterable[str], model_names: tuple[str, ...]) -> tuple[str, ...]:
-    used = {name for snippet in snippets for name in identifiers(snippet)}
+def used_models(used: set[str], model_names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(name for name in model_names if name in used))
 
 
-def models_snippets(models: tuple[ModelClass, ...], enums: tuple[EnumClass, ...], aliases: tuple[Alias, ...]) -> list[str]:
-    snippets = [f"{f.annotation} {f.default}" for m in models for f in m.fields]
-    snippets += [f"TypeAlias {a.type_expr}" for a in aliases]
-    snippets += ["Enum"] if enums else []
-    return snippets
+def _field(field: Field, *, argument: bool = False) -> set[str]:
+    found = uses(field.type, argument=argument)
+    if not argument and not field.required and not field.nullable:
+        found.add("Annotated")  # Annotated[X | None, _rt.NotNull]
+    if not argument and field.extras:
+        found.add("Field")
+    return found
 
 
-def client_snippets(resources: tuple[Resource, ...]) -> list[str]:
-    snippets = ["ClassVar"]
+def models_uses(models: tuple[ModelClass, ...], enums: tuple[EnumClass, ...], aliases: tuple[Alias, ...]) -> set[str]:
+    found = {name for m in models for f in m.fields for name in _field(f)}
+    for alias in aliases:
+        found |= {"TypeAlias"} | uses(alias.type)
+    return found | ({"Enum"} if enums else set())
+
+
+def _signature(op: Operation, *, with_body: bool) -> set[str]:
+    found = {"Unpack"}  # **options: Unpack[_rt.RequestOptions]
+    for param in op.params:
+        found |= uses(param.type, argument=True)
+    if with_body and op.body is not None:
+        found |= uses(op.body.type, argument=True)
+        for field in op.body.fields:
+            found |= uses(field.type, argument=True)
+    return found
+
+
+def client_uses(resources: tuple[Resource, ...]) -> set[str]:
+    found = {"ClassVar"}
     for op in (op for r in resources for op in r.operations):
-        snippets += [op.client_signature, op.result_annotation, op.client_call, "cast" if op.client_cast else ""]
-        snippets += [*op.client_overloads, "overload" if op.client_overloads else ""]
+        found |= _signature(op, with_body=True) | uses(op.result)
+        found |= {"cast"} if op.client_cast else set()
+        found |= {"overload"} if op.client_overloads else set()
         if op.pagination:
-            snippets += [op.pagination.item_type, op.page_call, op.read_signature, "Iterator AsyncIterator"]
+            found |= uses(op.pagination.item) | _signature(op, with_body=False) | {"Iterator", "AsyncIterator"}
         if op.stream_name:
-            snippets += ["ContextManager AsyncContextManager"]
-    return snippets
+            found |= {"ContextManager", "AsyncContextManager"}
+    return found
 
 
-def requests_snippets(resources: tuple[Resource, ...]) -> list[str]:
-    ops = [op for r in resources for op in r.operations]
-    return [p.request_field for op in ops for p in op.params] + [op.body.type_expr for op in ops if op.body]
+def _operations(resources: tuple[Resource, ...]) -> Iterable[Operation]:
+    return (op for r in resources for op in r.operations)
 
 
-def interface_snippets(resources: tuple[Resource, ...]) -> list[str]:
-    return [op.server_result for r in resources for op in r.operations]
+def requests_uses(resources: tuple[Resource, ...]) -> set[str]:
+    found: set[str] = set()
+    for op in _operations(resources):
+        for param in op.params:
+            found |= uses(param.type) | ({"Field"} if param.needs_alias else set())
+        found |= uses(op.body.type) if op.body else set()
+    return found
 
 
-def memory_snippets(resources: tuple[Resource, ...]) -> list[str]:
-    ops = [op for r in resources for op in r.operations if op.behaviour.memory_call != "unsupported"]
-    return [f"{op.server_result} {op.behaviour.memory_args}" for op in ops]
+def _server_result(op: Operation) -> set[str]:
+    return uses(op.result) if op.server_result not in ("_rt.Reply", "None") else set()
 
 
-def app_snippets(resources: tuple[Resource, ...]) -> list[str]:
-    return ["APIRouter FastAPI Mapping Sequence"] + [op.body.type_expr for r in resources for op in r.operations if op.body]
+def interface_uses(resources: tuple[Resource, ...]) -> set[str]:
+    return {name for op in _operations(resources) for name in _server_result(op)}
+
+
+def memory_uses(resources: tuple[Resource, ...]) -> set[str]:
+    found: set[str] = set()
+    for op in _operations(resources):
+        if op.behaviour.memory_call != "unsupported":
+            found |= _server_result(op) | ({op.behaviour.result_model} if op.behaviour.result_model else set())
+    return found
+
+
+def app_uses(resources: tuple[Resource, ...]) -> set[str]:
+    found = {"APIRouter", "FastAPI", "Mapping", "Sequence"}
+    return found | {name for op in _operations(resources) if op.body for name in uses(op.body.type)}

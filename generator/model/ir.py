@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import Finding
+from generator.model.text import literal
+from generator.model.types import TypeNode, render
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
     wire: str  # Python literal of the JSON property name
-    type_expr: str  # the annotation as the schema gives it, e.g. "list[Dataset] | None"
+    type: TypeNode  # as the schema gives it, null included where null is a value
     default_literal: str  # Python literal used when the field is optional
     extras: tuple[str, ...]  # Field() keyword arguments: alias, constraints
     doc: str  # escaped docstring text, may be ""
@@ -26,9 +28,13 @@ class Field:
     nullable: bool  # null is a valid value (not merely "absent")
 
     @property
+    def type_expr(self) -> str:
+        return render(self.type)
+
+    @property
     def annotation(self) -> str:
         """Optional fields default to None (not sent); where null is not a valid value, an explicit null is refused."""
-        if self.required or self.nullable or self.type_expr == "Any" or "None" in self.type_expr.split(" | "):
+        if self.required or self.nullable:
             return self.type_expr
         return f"Annotated[{self.type_expr} | None, _rt.NotNull]"
 
@@ -69,8 +75,12 @@ class EnumClass:
 @dataclass(frozen=True)
 class Alias:
     name: str
-    type_expr: str
+    type: TypeNode
     doc: str
+
+    @property
+    def type_expr(self) -> str:
+        return render(self.type)
 
 
 @dataclass(frozen=True)
@@ -78,26 +88,43 @@ class Param:
     name: str
     wire: str  # Python literal of the wire name
     location: str  # path, query, header or cookie
-    type_expr: str  # annotation without the Unset part
+    type: TypeNode  # without the Unset part
     required: bool
     explode: bool
     doc: str
     value_expr: str  # how the client passes the value: the name, or `_rt.csv(name)` for explode: false
     request_field: str  # the field declaration in the server's request model
 
+    @property
+    def type_expr(self) -> str:
+        return render(self.type)
+
+    @property
+    def needs_alias(self) -> bool:
+        """The wire name is not the Python name: the server's request field declares it (Field(alias=...))."""
+        return literal(self.name) != self.wire
+
 
 @dataclass(frozen=True)
 class Body:
-    type_expr: str  # model (or other type) the server validates
+    type: TypeNode  # model (or other type) the server validates
     media_type: str  # Python literal
     required: bool
     fields: tuple[Field, ...]  # flattened into client keywords; empty when passed whole as `body`
 
+    @property
+    def type_expr(self) -> str:
+        return render(self.type)
+
 
 @dataclass(frozen=True)
 class Pagination:
-    item_type: str
+    item: TypeNode  # the type of each item of a page
     iterator_name: str  # the client's walk-every-page method
+
+    @property
+    def item_type(self) -> str:
+        return render(self.item)
     pages_name: str  # the client's method returning the first page object
 
 
@@ -131,6 +158,7 @@ class Operation:
     params: tuple[Param, ...]
     body: Body | None
     success_status: int
+    result: TypeNode  # the success body's type (None when there is none, or it is not JSON)
     result_annotation: str  # what the client method returns
     client_signature: str  # "self, project_id: str, *, ..., **options: ..." as source
     read_signature: str  # the same without the body: the iterator, page and streaming variants

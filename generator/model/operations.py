@@ -6,17 +6,20 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from generator import paths
 from generator.errors import Finding, pointer_join
 from generator.model import names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
 from generator.model.ir import Body, Field, Operation, Pagination, Param, Resource
 from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
+from generator.model.types import NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
+
+STR = Primitive("str")
 from generator.refs import deref
 from generator.validate import operations
 
 _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
-_PARAM = re.compile(r"^\{[^{}]*\}$")
 # Names a client method signature may not use for a parameter.
 _PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body", "overload"}
 # The per-call options every method takes in `**options` (the client runtime's RequestOptions).
@@ -63,7 +66,7 @@ def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource,
 
 
 def _fallback_tag(path: str) -> str:
-    static = [s for s in path.split("/") if s and not _PARAM.match(s)]
+    static = [s for s in paths.segments(path) if not paths.is_placeholder(s)]
     return static[0] if static else "default"
 
 
@@ -93,11 +96,12 @@ def _operation(
     context = names.pascal(f"{attr}_{method_name}")
     params = _params(spec, types, item, op, context)
     body = _body(spec, types, op, method, context, {p.name for p in params})
-    status, result_type, result_kind, result_schema = _result(spec, types, op, context)
+    status, result_node, result_kind, result_schema = _result(spec, types, op, context)
+    result_type = render(result_node)
     pagination = None
     page_items = _page_items(types, result_schema)
     if page_items is not None and method == "get":
-        item_type = types.type_of(page_items, context + "Item").annotation()
+        item_type = types.type_of(page_items, context + "Item").full
         pagination = Pagination(item_type, _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op))
     streamable = method == "get" and result_kind == "raw"
     responses = op.get("responses") or {}
@@ -115,12 +119,12 @@ def _operation(
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
     signature, read_signature, overloads = signatures.client_signatures(params, body)
-    plain = _is_plain_type(result_type, types)
+    plain = _is_plain_type(result_node, types)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
     else:
         client_call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
-    result_model = result_type if result_type in types.models else None
+    result_model = result_node.name if isinstance(result_node, Named) and result_node.kind == "model" else None
     return Operation(
         method_name=method_name,
         http_method=http_method,
@@ -129,6 +133,7 @@ def _operation(
         params=params,
         body=body,
         success_status=status,
+        result=result_node,
         result_annotation="_rt.RawResult" if result_kind == "raw" else result_type,
         client_signature=signature,
         read_signature=read_signature,
@@ -177,29 +182,23 @@ def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: dict[str, An
     return name
 
 
-def _result_id_type(result: Any, types: SchemaTypes) -> str:
+def _result_id_type(result: Any, types: SchemaTypes) -> TypeNode:
     """The type of the `id` of a result, or of its page items."""
     target = types.deref(result)
     if not isinstance(target, dict):
-        return "str"
+        return STR
     props, _ = types.properties(target, "")
     if "id" in props:
-        return types.type_of(props["id"], "Id").expr
+        return types.type_of(props["id"], "Id").node
     page = _page_items(types, result)
-    return _result_id_type(page, types) if page is not None else "str"
+    return _result_id_type(page, types) if page is not None else STR
 
 
-def _is_plain_type(expr: str, types: SchemaTypes) -> bool:
-    """True when mypy types `expr` passed as a value as type[expr]: not a union (nor an alias of one), Literal or None."""
-    if expr in types.aliases:
-        return _is_plain_type(types.aliases[expr].type_expr, types)
-    depth = 0
-    for ch in expr:
-        depth += ch == "["
-        depth -= ch == "]"
-        if ch == "|" and depth == 0:
-            return False
-    return expr != "None" and not expr.startswith("Literal[")
+def _is_plain_type(node: TypeNode, types: SchemaTypes) -> bool:
+    """True when mypy types `node` passed as a value as type[node]: not a union (nor an alias of one), Literal or None."""
+    if isinstance(node, Named) and node.name in types.aliases:
+        return _is_plain_type(types.aliases[node.name].type, types)
+    return not isinstance(node, (UnionOf, Nullable, Const, NoneValue))
 
 
 def _params(spec: dict[str, Any], types: SchemaTypes, item: dict[str, Any], op: dict[str, Any], context: str) -> tuple[Param, ...]:
@@ -227,11 +226,11 @@ def _params(spec: dict[str, Any], types: SchemaTypes, item: dict[str, Any], op: 
             name=py,
             wire=text.literal(param["name"]),
             location=param["in"],
-            type_expr=info.annotation(),
+            type=info.full,
             required=required,
             explode=explode,
             doc=text.one_line(param.get("description")),
-            value_expr=f"_rt.csv({py})" if not explode and param["in"] == "query" and info.expr.startswith("List[") else py,
+            value_expr=f"_rt.csv({py})" if not explode and param["in"] == "query" and isinstance(info.node, ListOf) else py,
             request_field="",
         )
         result.append(replace(draft, request_field=signatures.request_field(draft)))
@@ -259,7 +258,7 @@ def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: 
     media, media_object = found
     schema = media_object.get("schema") if isinstance(media_object.get("schema"), dict) else {}
     if not (_JSON.match(media) or media in _FORM):
-        return Body("bytes", text.literal(media), bool(request.get("required")), ())
+        return Body(Primitive("bytes"), text.literal(media), bool(request.get("required")), ())
     partial = method == "patch"
     ref = schema.get("$ref")
     key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None
@@ -275,13 +274,13 @@ def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: 
     elif not key and (schema.get("properties") or schema.get("allOf")):
         model = types.inline_input(context + "Body", schema, partial=partial)
     if model is None:
-        return Body(types.type_of(schema, context + "Body").annotation(), text.literal(media), bool(request.get("required")), ())
+        return Body(types.type_of(schema, context + "Body").full, text.literal(media), bool(request.get("required")), ())
     clash = {f.name for f in model.fields} & param_names or any(f.name in _PARAM_RESERVED for f in model.fields)
     fields: tuple[Field, ...] = () if clash else model.fields
-    return Body(model.name, text.literal(media), bool(request.get("required")), fields)
+    return Body(Named(model.name, "model"), text.literal(media), bool(request.get("required")), fields)
 
 
-def _result(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], context: str) -> tuple[int, str, str, Any]:
+def _result(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], context: str) -> tuple[int, TypeNode, str, Any]:
     responses = op.get("responses") or {}
     statuses = sorted(int(s) for s in responses if str(s).isdigit() and 200 <= int(s) < 300)
     key = str(statuses[0]) if statuses else ("2XX" if "2XX" in responses else "default")
@@ -289,12 +288,12 @@ def _result(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], contex
     response = deref(spec, responses.get(key))
     found = _media(response.get("content")) if isinstance(response, dict) else None
     if found is None:
-        return status, "None", "none" if status == 204 or not isinstance(response, dict) else "raw", None
+        return status, NONE, "none" if status == 204 or not isinstance(response, dict) else "raw", None
     media, media_object = found
     schema = media_object.get("schema")
     if not _JSON.match(media.split(";")[0].strip()) or not isinstance(schema, dict):
-        return status, "None", "raw", None
-    return status, types.type_of(schema, context + "Response").annotation(), "model", schema
+        return status, NONE, "raw", None
+    return status, types.type_of(schema, context + "Response").full, "model", schema
 
 
 def _page_items(types: SchemaTypes, schema: Any) -> Any:

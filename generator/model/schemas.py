@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.model import names, text
+from generator.model import names, text, types
+from generator.model.types import ANY, NONE, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
 from generator.refs import deref
 
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
-_PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool"}
 _CONSTRAINTS = {
     "maxLength": "max_length", "minLength": "min_length", "pattern": "pattern", "maximum": "le", "minimum": "ge",
     "multipleOf": "multiple_of", "maxItems": "max_length", "minItems": "min_length",
@@ -25,12 +26,17 @@ _CONSTRAINTS = {
 
 @dataclass(frozen=True)
 class TypeInfo:
-    expr: str
-    nullable: bool
+    node: TypeNode  # the value's type, without null
+    nullable: bool  # null is a value too
     enums: tuple[str, ...] = ()  # the enum classes a value of this type may be (a default is printed as a member)
 
+    @property
+    def full(self) -> TypeNode:
+        """The type with null where null is a value."""
+        return types.or_none(self.node, self.nullable)
+
     def annotation(self) -> str:
-        return f"{self.expr} | None" if self.nullable and self.expr not in ("Any", "None") else self.expr
+        return types.render(self.full)
 
 
 @dataclass
@@ -87,7 +93,7 @@ class SchemaTypes:
         elif _is_object_model(schema):
             self._store_model(self._model(name, schema, doc, is_input=False))
         else:
-            self.aliases[name] = Alias(name, self.type_of(schema, name).annotation(), doc)
+            self.aliases[name] = Alias(name, self.type_of(schema, name).full, doc)
 
     def _store_model(self, model: ModelClass) -> None:
         self.all_fields[model.name] = model.fields
@@ -167,21 +173,21 @@ class SchemaTypes:
         target = target if isinstance(target, dict) else {}
         info = self.type_of(schema, owner + names.pascal(wire))
         default = schema.get("default", target.get("default"))
-        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.expr)
+        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.node)
         default_literal = "None"
         if isinstance(default, (str, int, float, bool)):
             default_literal = self.enum_member(info.enums, default) or text.literal(default)
         return Field(
             name=py,
             wire=text.literal(wire),
-            type_expr=info.annotation(),
+            type=info.full,
             default_literal=default_literal,
             extras=tuple(extras),
             doc=text.wrap(text.one_line(schema.get("description") or ("" if "$ref" in schema else target.get("description")))),
             required=required,
             read_only=bool(schema.get("readOnly") or target.get("readOnly")),
             write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
-            nullable=info.nullable or info.expr in ("Any", "None"),
+            nullable=info.nullable or info.node in (ANY, NONE),
         )
 
     def input_model(self, name: str, source: ModelClass, *, partial: bool) -> ModelClass:
@@ -218,7 +224,7 @@ class SchemaTypes:
 
     def type_of(self, schema: Any, context: str) -> TypeInfo:
         if not isinstance(schema, dict):
-            return TypeInfo("Any", False)
+            return TypeInfo(ANY, False)
         nullable = bool(schema.get("nullable"))
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -229,22 +235,22 @@ class SchemaTypes:
                     target.get("nullable") or "null" in _types(target) or None in (_as_list(target.get("enum")))
                 )
                 name = self.component_names[key]
-                is_enum = isinstance(target, dict) and _enum_base(target) is not None
-                return TypeInfo(name, nullable or bool(inner_null), (name,) if is_enum else ())
+                kind = _component_kind(target if isinstance(target, dict) else {})
+                return TypeInfo(Named(name, kind), nullable or bool(inner_null), (name,) if kind == "enum" else ())
             return self.type_of(self.deref(schema), context)
         types = _types(schema)
         if types == ["null"]:
-            return TypeInfo("None", True)
+            return TypeInfo(NONE, True)
         if "null" in types:
             nullable, types = True, [t for t in types if t != "null"]
         const = schema.get("const", ...)
         if const is None or isinstance(const, (str, int)):  # bools are ints; floats are no Literal
-            return TypeInfo(f"Literal[{text.literal(const)}]" if const is not None else "None", nullable)
+            return TypeInfo(Const(text.literal(const)) if const is not None else NONE, nullable)
         if "enum" in schema:
             nullable = nullable or None in _as_list(schema["enum"])
             if _enum_base(schema):
                 name = self.inline_enum(context, schema)
-                return TypeInfo(name, nullable, (name,))
+                return TypeInfo(Named(name, "enum"), nullable, (name,))
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 return self._union(schema[key], context, nullable)
@@ -252,8 +258,8 @@ class SchemaTypes:
         if isinstance(all_of, list) and all_of:
             if len(all_of) == 1 and not schema.get("properties"):
                 inner = self.type_of(all_of[0], context)
-                return TypeInfo(inner.expr, nullable or inner.nullable, inner.enums)
-            return TypeInfo(self._inline_model(context, schema), nullable)
+                return TypeInfo(inner.node, nullable or inner.nullable, inner.enums)
+            return TypeInfo(Named(self._inline_model(context, schema), "model"), nullable)
         if len(types) > 1:
             return self._union([{**schema, "type": t} for t in types], context, nullable)
         kind = types[0] if types else ("object" if "properties" in schema else None)
@@ -261,31 +267,33 @@ class SchemaTypes:
         # in the annotations of the methods after it.
         if kind == "object":
             if schema.get("properties"):
-                return TypeInfo(self._inline_model(context, schema), nullable)
+                return TypeInfo(Named(self._inline_model(context, schema), "model"), nullable)
             extra = schema.get("additionalProperties")
-            value = self.type_of(extra, context + "Value").annotation() if isinstance(extra, dict) and extra else "Any"
-            return TypeInfo(f"Dict[str, {value}]", nullable)
+            value = self.type_of(extra, context + "Value").full if isinstance(extra, dict) and extra else ANY
+            return TypeInfo(MapOf(value), nullable)
         if kind == "array":
             items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
-            return TypeInfo(f"List[{items.annotation() if items else 'Any'}]", nullable)
+            return TypeInfo(ListOf(items.full if items else ANY), nullable)
         if kind == "string":
-            return TypeInfo(_STRING_FORMATS.get(str(schema.get("format")), "str"), nullable)
+            return TypeInfo(Primitive(_STRING_FORMATS.get(str(schema.get("format")), "str")), nullable)
+        if kind == "null":
+            return TypeInfo(NONE, nullable)
         if kind in _PRIMITIVES:
-            return TypeInfo(_PRIMITIVES[kind], nullable)
-        return TypeInfo("Any", nullable)
+            return TypeInfo(Primitive(_PRIMITIVES[kind]), nullable)
+        return TypeInfo(ANY, nullable)
 
     def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
-        exprs: list[str] = []
+        nodes: list[TypeNode] = []
         enums: list[str] = []
         for index, member in enumerate(members):
             info = self.type_of(member, f"{context}{index + 1}" if len(members) > 1 else context)
-            nullable = nullable or info.nullable or info.expr == "None"
-            if info.expr not in exprs and info.expr != "None":
-                exprs.append(info.expr)
+            nullable = nullable or info.nullable or info.node == NONE
+            if info.node not in nodes and info.node != NONE:
+                nodes.append(info.node)
             enums.extend(e for e in info.enums if e not in enums)
-        if "Any" in exprs or not exprs:
-            return TypeInfo("Any", nullable)
-        return TypeInfo(" | ".join(exprs), nullable, tuple(enums))
+        if ANY in nodes or not nodes:
+            return TypeInfo(ANY, nullable)
+        return TypeInfo(nodes[0] if len(nodes) == 1 else UnionOf(tuple(nodes)), nullable, tuple(enums))
 
     def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
         name = self.fresh(names.pascal(context), schema)
@@ -334,17 +342,23 @@ def _is_object_model(schema: dict[str, Any]) -> bool:
     return "properties" in schema or (isinstance(all_of, list) and (len(all_of) > 1 or "required" in schema))
 
 
-def _constraints(schema: dict[str, Any], expr: str) -> list[str]:
+def _component_kind(schema: dict[str, Any]) -> str:
+    """What a component schema becomes (see SchemaTypes._define): an enum, a model or an alias."""
+    return "enum" if _enum_base(schema) else "model" if _is_object_model(schema) else "alias"
+
+
+def _constraints(schema: dict[str, Any], node: TypeNode) -> list[str]:
     result = []
+    numeric = types.is_primitive(node, "int", "float")
     for key, arg in _CONSTRAINTS.items():
         value = schema.get(key)
-        if key == "pattern" and (expr != "str" or not isinstance(value, str)):
+        if key == "pattern" and (not types.is_primitive(node, "str") or not isinstance(value, str)):
             continue
-        if key in ("maxLength", "minLength") and expr != "str":
+        if key in ("maxLength", "minLength") and not types.is_primitive(node, "str"):
             continue
-        if key in ("maxItems", "minItems") and not expr.startswith("List["):
+        if key in ("maxItems", "minItems") and not isinstance(node, ListOf):
             continue
-        if key in ("maximum", "minimum", "multipleOf") and expr not in ("int", "float"):
+        if key in ("maximum", "minimum", "multipleOf") and not numeric:
             continue
         if key in ("maximum", "minimum") and schema.get(f"exclusive{key.title()}") is True:
             arg = "lt" if key == "maximum" else "gt"  # OpenAPI 3.0: a boolean makes the bound exclusive
@@ -352,6 +366,6 @@ def _constraints(schema: dict[str, Any], expr: str) -> list[str]:
             result.append(f"{arg}={text.literal(value)}")
     for key, arg in (("exclusiveMaximum", "lt"), ("exclusiveMinimum", "gt")):
         value = schema.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and expr in ("int", "float"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and numeric:
             result.append(f"{arg}={text.literal(value)}")
     return result

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
+from generator import paths
 from generator.model import text
 from generator.model.ir import Body, Param
-
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
+from generator.model.types import Primitive, TypeNode, render
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
-# Outside string literals, the containers and UUIDs of an annotation.
-_INPUT_TOKENS = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|\b(List|Dict|UUID)\b""")
-_INPUT_NAMES = {"List": "Sequence", "Dict": "Mapping", "UUID": "UUID | str"}
 
 
-def input_type(expr: str) -> str:
+def _arg(name: str, node: TypeNode, required: bool) -> str:
     """An argument's annotation: read-only `Sequence`/`Mapping` instead of the invariant `List`/`Dict` (so a list
     of literals or of a subtype passes), and a UUID also as its text."""
-    return _INPUT_TOKENS.sub(lambda m: m.group(1) or _INPUT_NAMES[m.group(2)], expr)
-
-
-def _arg(name: str, expr: str, required: bool) -> str:
-    return f"{name}: {input_type(expr)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
+    return f"{name}: {render(node, argument=True)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
 
 
 def _join(path: list[str], positional: list[str], keyword_only: list[str]) -> str:
@@ -36,18 +26,18 @@ def client_signatures(params: tuple[Param, ...], body: Body | None) -> tuple[str
     **options: Unpack[_rt.RequestOptions]`. Path parameters are positional or keyword, then the request model
     (when the body's fields are also keywords), the rest keyword-only. A body with required fields gets two
     overloads, so a type checker still requires them when no request model is given."""
-    path = [_arg(p.name, p.type_expr, True) for p in params if p.location == "path"]
-    keywords = [_arg(p.name, p.type_expr, p.required) for p in params if p.location != "path"]
+    path = [_arg(p.name, p.type, True) for p in params if p.location == "path"]
+    keywords = [_arg(p.name, p.type, p.required) for p in params if p.location != "path"]
     read = _join(path, [], keywords)
     if body is None or not body.fields:
-        whole = [_arg("body", body.type_expr, body.required)] if body is not None else []
+        whole = [_arg("body", body.type, body.required)] if body is not None else []
         return _join(path, [], keywords + whole), read, ()
-    model = [_arg("body", body.type_expr, False)]
-    signature = _join(path, model, keywords + [_arg(f.name, f.type_expr, False) for f in body.fields])
+    model = [_arg("body", body.type, False)]
+    signature = _join(path, model, keywords + [_arg(f.name, f.type, False) for f in body.fields])
     if not body.required or not any(f.required for f in body.fields):
         return signature, read, ()
-    by_keywords = keywords + [_arg(f.name, f.type_expr, f.required) for f in body.fields]
-    return signature, read, (_join(path, [_arg("body", body.type_expr, True)], keywords), _join(path, [], by_keywords))
+    by_keywords = keywords + [_arg(f.name, f.type, f.required) for f in body.fields]
+    return signature, read, (_join(path, [_arg("body", body.type, True)], keywords), _join(path, [], by_keywords))
 
 
 def call_args(params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool) -> str:
@@ -81,7 +71,7 @@ def route_params(params: tuple[Param, ...]) -> str:
 
 def request_field(param: Param) -> str:
     """The parameter as a field of the server's request model."""
-    alias = "" if text.literal(param.name) == param.wire else f"alias={param.wire}"
+    alias = f"alias={param.wire}" if param.needs_alias else ""
     if param.required:
         return f"{param.name}: {param.type_expr}" + (f" = Field({alias})" if alias else "")
     return f"{param.name}: {param.type_expr} | None = " + (f"Field(default=None, {alias})" if alias else "None")
@@ -90,26 +80,26 @@ def request_field(param: Param) -> str:
 def server_path(path: str, params: tuple[Param, ...]) -> str:
     """Route placeholders must be identifiers: use each parameter's Python name."""
     by_wire = {p.wire: p.name for p in params if p.location == "path"}
-    return _PLACEHOLDER.sub(lambda m: "{" + by_wire.get(text.literal(m.group(1)), "_") + "}", path)
+    return paths.fill(path, lambda name: "{" + by_wire.get(text.literal(name), "_") + "}")
 
 
 def client_path(path: str, params: tuple[Param, ...]) -> str:
     """Placeholders become Python names (safe for format_map); any other brace is doubled to stay literal."""
     by_wire = {p.wire: p.name for p in params if p.location == "path"}
-    pieces = []
-    last = 0
-    for match in _PLACEHOLDER.finditer(path):
-        pieces.append(path[last : match.start()].replace("{", "{{").replace("}", "}}"))
-        pieces.append("{" + by_wire.get(text.literal(match.group(1)), "_") + "}")
-        last = match.end()
-    pieces.append(path[last:].replace("{", "{{").replace("}", "}}"))
-    return "".join(pieces)
+    return "".join(
+        "{" + by_wire.get(text.literal(piece), "_") + "}" if is_name else piece.replace("{", "{{").replace("}", "}}")
+        for piece, is_name in paths.split(path)
+    )
 
 
 def example_call(method_name: str, params: tuple[Param, ...], body: Body | None) -> str:
     """One call for the README, with placeholder values for the required arguments."""
-    placeholders = {"int": "1", "float": "1.0", "bool": "True"}
-    args = [f"{p.name}={placeholders.get(p.type_expr, repr('...'))}" for p in params if p.required]
+    args = [f"{p.name}={_placeholder(p.type)}" for p in params if p.required]
     if body is not None:
-        args += [f"{f.name}={placeholders.get(f.type_expr, repr('...'))}" for f in body.fields if f.required]
+        args += [f"{f.name}={_placeholder(f.type)}" for f in body.fields if f.required]
     return f"{method_name}({', '.join(args)})"
+
+
+def _placeholder(node: TypeNode) -> str:
+    placeholders = {"int": "1", "float": "1.0", "bool": "True"}
+    return placeholders.get(node.name, repr("...")) if isinstance(node, Primitive) else repr("...")
