@@ -71,3 +71,23 @@ def test_any_string_becomes_a_safe_identifier(raw: str) -> None:
     for name in (names.snake(raw, reserved=names.RUNTIME_NAMES), names.pascal(raw), names.constant(raw)):
         assert name.isidentifier() and name.isascii()
         assert not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+
+
+def test_an_override_must_be_an_identifier_that_is_not_reserved() -> None:
+    assert names.override({"x-python-name": "label"}, "/p") == "label"
+    assert names.override({"title": "x"}, "/p") is None
+    for bad in ("2fast", "with space", "class", "naïve", 7):
+        with pytest.raises(names.NameClash) as info:
+            names.override({"x-python-name": bad}, "/components/schemas/A")
+        assert info.value.findings[0][1] == "/components/schemas/A/x-python-name"
+    with pytest.raises(names.NameClash):
+        names.override({"x-python-name": "model_config"}, "/p", reserved=names.RUNTIME_NAMES)
+
+
+def test_fixed_names_keep_their_name_and_two_equal_fixed_names_clash() -> None:
+    warnings: list[tuple[str, str]] = []
+    chosen = names.unique(["label", "label"], "field", warnings, places=["/a", "/b"], fixed=[False, True])
+    assert chosen == ["label_2", "label"] and warnings == [("field: 'label' is taken; using 'label_2'", "/a")]
+    with pytest.raises(names.NameClash) as info:
+        names.unique(["x", "x"], "field", [], places=["/a", "/b"], fixed=[True, True])
+    assert info.value.findings == [("x-python-name 'x' is also the field of /a", "/b")]

@@ -11,8 +11,9 @@ import builtins
 import keyword
 import re
 import unicodedata
+from typing import Any
 
-from generator.errors import Finding
+from generator.errors import Finding, pointer_join
 
 # Operator characters that would otherwise vanish and make `a<` and `a>` collide.
 _SYMBOL_WORDS = {"<=": "_lte_", ">=": "_gte_", "<": "_lt_", ">": "_gt_", "!=": "_ne_", "=": "_eq_", "+": "_plus_"}
@@ -91,25 +92,53 @@ def unique(
     raws: list[str] | None = None,
     joiner: str = "_",
     places: list[str] | None = None,
+    fixed: list[bool] | None = None,
 ) -> list[str]:
-    """Resolve collisions by the written rule, with a warning for each: a raw name that is already its candidate
-    keeps it (`kind` beats `Kind`); the others, in spec order, get 2, 3 ... (`kind_2`, or `Kind2` for classes).
-    `places` holds each candidate's JSON pointer, where its warning is located."""
+    """Resolve collisions by the written rule, with a warning for each: a name the document fixed with
+    `x-python-name` keeps it; then a raw name that is already its candidate keeps it (`kind` beats `Kind`); the
+    others, in spec order, get 2, 3 ... (`kind_2`, or `Kind2` for classes). Two fixed names that are the same is a
+    collision no rule settles: NameClash. `places` holds each candidate's JSON pointer, where findings point."""
     order = list(range(len(candidates)))
     if raws is not None:
         order.sort(key=lambda i: raws[i] != candidates[i])
-    taken: set[str] = set()
+    if fixed is not None:
+        order.sort(key=lambda i: not fixed[i])
+    taken: dict[str, int] = {}
     result = list(candidates)
     for index in order:
         name = candidates[index]
+        if fixed is not None and fixed[index] and name in taken:
+            other = places[taken[name]] if places else ""
+            raise NameClash([(f"x-python-name {name!r} is also the {what} of {other or 'another name'}", places[index] if places else "")])
         chosen, counter = name, 2
         while chosen in taken:
             chosen, counter = f"{name.rstrip('_')}{joiner}{counter}", counter + 1
         if chosen != name:
             warnings.append((f"{what}: {name!r} is taken; using {chosen!r}", places[index] if places else ""))
-        taken.add(chosen)
+        taken[chosen] = index
         result[index] = chosen
     return result
+
+
+class NameClash(Exception):
+    """Names the written rules cannot settle; each finding is located at one of them."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("; ".join(message for message, _ in findings))
+        self.findings = findings
+
+
+def override(node: Any, place: str, *, reserved: frozenset[str] = frozenset()) -> str | None:
+    """The `x-python-name` of a document node: a valid identifier that is not a keyword or a reserved name, taken
+    as written; None when the node has none. Anything else is a located error."""
+    value = node.get("x-python-name") if isinstance(node, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.isidentifier() or not value.isascii():
+        raise NameClash([(f"x-python-name {value!r} is not a Python identifier", pointer_join(place, "x-python-name"))])
+    if value in KEYWORDS or value in reserved:
+        raise NameClash([(f"x-python-name {value!r} is reserved here", pointer_join(place, "x-python-name"))])
+    return value
 
 
 def env_prefix(raw: str) -> str:

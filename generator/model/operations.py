@@ -40,10 +40,13 @@ def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource,
         tags = op.get("tags") or [_fallback_tag(path)]
         by_tag.setdefault(str(tags[0]), []).append((path, method, item, op))
     tags = list(by_tag)
-    candidates = [names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t in tags]
-    places = [pointer_join(types.at(by_tag[t][0][3]), "tags") for t in tags]
-    attrs = names.unique(candidates, "resource", types.warnings, raws=tags, places=places)
-    tag_docs = {t.get("name"): t.get("description") for t in spec.get("tags") or [] if isinstance(t, dict)}
+    tag_objects = {t.get("name"): t for t in spec.get("tags") or [] if isinstance(t, dict)}
+    places = [types.at(tag_objects.get(t)) or pointer_join(types.at(by_tag[t][0][3]), "tags") for t in tags]
+    overrides = [names.override(tag_objects.get(t), p, reserved=_RESOURCE_RESERVED) for t, p in zip(tags, places)]
+    candidates = [o or names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t, o in zip(tags, overrides)]
+    fixed = [o is not None for o in overrides]
+    attrs = names.unique(candidates, "resource", types.warnings, raws=tags, places=places, fixed=fixed)
+    tag_docs = {name: t.get("description") for name, t in tag_objects.items()}
     known = collections(spec)
     resources = []
     for tag, attr in zip(tags, attrs):
@@ -75,13 +78,15 @@ def _operations(
 ) -> tuple[Operation, ...]:
     prefix = names.snake(tag).rstrip("_") + "_"
     candidates = []
-    for path, method, _item, op in entries:
+    places = [types.at(op) for _path, _method, _item, op in entries]
+    overrides = [names.override(op, place, reserved=_METHOD_RESERVED) for (_p, _m, _i, op), place in zip(entries, places)]
+    for (path, method, _item, op), override in zip(entries, overrides):
         raw = op.get("operationId") or f"{method}_{path}"
         name = names.snake(str(raw), fallback="call")
         name = name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
-        candidates.append(names.snake(name, reserved=_METHOD_RESERVED))
-    places = [types.at(op) for _path, _method, _item, op in entries]
-    method_names = names.unique(candidates, f"{tag} method", types.warnings, places=places)
+        candidates.append(override or names.snake(name, reserved=_METHOD_RESERVED))
+    fixed = [o is not None for o in overrides]
+    method_names = names.unique(candidates, f"{tag} method", types.warnings, places=places, fixed=fixed)
     taken = set(method_names)
     return tuple(
         _operation(spec, types, attr, path, method, item, op, method_name, taken, known)
@@ -208,11 +213,14 @@ def _params(spec: dict[str, Any], types: SchemaTypes, item: dict[str, Any], op: 
         if isinstance(param, dict) and isinstance(param.get("name"), str) and param.get("in") in ("path", "query", "header", "cookie"):
             merged[(param["name"], param["in"])] = param
     ordered = sorted(merged.values(), key=lambda p: (p["in"] != "path", not p.get("required")))
+    places = [types.at(p) for p in ordered]
+    overrides = [names.override(p, place, reserved=_PARAM_RESERVED) for p, place in zip(ordered, places)]
     py_names = names.unique(
-        [names.snake(p["name"], reserved=_PARAM_RESERVED, fallback="param") for p in ordered],
+        [o or names.snake(p["name"], reserved=_PARAM_RESERVED, fallback="param") for p, o in zip(ordered, overrides)],
         f"{context} parameter",
         types.warnings,
-        places=[types.at(p) for p in ordered],
+        places=places,
+        fixed=[o is not None for o in overrides],
     )
     result = []
     for py, param in zip(py_names, ordered):

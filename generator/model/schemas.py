@@ -59,10 +59,13 @@ class SchemaTypes:
         """Component class names: unique among themselves, then moved off any name already in `taken` (the
         client classes the caller reserved first), with a located warning."""
         self.request_only = request_only_schemas(self.spec)
-        keys = list(((self.spec.get("components") or {}).get("schemas") or {}).keys())
-        candidates = [names.pascal(k) for k in keys]
+        schemas = (self.spec.get("components") or {}).get("schemas") or {}
+        keys = list(schemas.keys())
         places = [pointer_join("/components/schemas", k) for k in keys]
-        chosen = names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places)
+        overrides = [names.override(schemas[k], p, reserved=names.RESERVED_CLASSES) for k, p in zip(keys, places)]
+        candidates = [o or names.pascal(k) for k, o in zip(keys, overrides)]
+        fixed = [o is not None for o in overrides]
+        chosen = names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places, fixed=fixed)
         reserved = set(self.taken)
         self.taken.update(chosen)
         for key, name, place in zip(keys, chosen, places):
@@ -158,9 +161,11 @@ class SchemaTypes:
     def _model(self, name: str, schema: dict[str, Any], doc: str, *, is_input: bool) -> ModelClass:
         props, required = self.properties(schema, name)
         wire_names = list(props)
+        places = [self.at(props[w]) or self.at(schema) for w in wire_names]
+        overrides = [names.override(props[w], p, reserved=names.RUNTIME_NAMES) for w, p in zip(wire_names, places)]
         py_names = names.unique(
-            [names.snake(w, reserved=names.RUNTIME_NAMES, fallback="field") for w in wire_names],
-            f"{name} field", self.warnings, places=[self.at(props[w]) or self.at(schema) for w in wire_names],
+            [o or names.snake(w, reserved=names.RUNTIME_NAMES, fallback="field") for w, o in zip(wire_names, overrides)],
+            f"{name} field", self.warnings, places=places, fixed=[o is not None for o in overrides],
         )
         fields = tuple(
             self.field(py, wire, props[wire] if isinstance(props[wire], dict) else {}, wire in required, name)
