@@ -85,4 +85,4 @@ def memory_snippets(resources: tuple[Resource, ...]) -> list[str]:
 
 
 def app_snippets(resources: tuple[Resource, ...]) -> list[str]:
-    return ["APIRouter FastAPI Mapping Sequence"] + [op.body.type_expr for r in resources for op in r.operations if op.body]
+    return ["APIRouter FastAPI Mapping"] + [op.body.type_expr for r in resources for op in r.operations if op.body]

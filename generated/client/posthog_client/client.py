@@ -846,10 +846,12 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return self._send(
@@ -996,10 +998,12 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return await self._send(
@@ -1146,10 +1150,12 @@ class DatasetsResource(_rt.SyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return self._send(
@@ -1296,10 +1302,12 @@ class AsyncDatasetsResource(_rt.AsyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return await self._send(

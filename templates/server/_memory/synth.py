@@ -1,9 +1,12 @@
-"""Values the in-memory store fills for server-set fields (user, team, timestamps, required ones)."""
+"""Values the store fills for server-set fields (user, team, timestamps, required ones).
+
+The user is the identity the request's key acts as (`Store.identity`): configured, or random and stored. Nothing
+here is computed from the key itself.
+"""
 
 from __future__ import annotations
 
 import enum
-import hashlib
 import typing
 import uuid
 from collections.abc import Mapping
@@ -12,29 +15,43 @@ from typing import Any
 
 import pydantic
 
+from .._runtime import not_found
 from .values import Row, _is_model, _strip_optional, _wire
+
+_USER_DEFAULTS: dict[str, Any] = {
+    "first_name": "Dev",
+    "last_name": "User",
+    "name": "Dev User",
+    "email": "dev@example.com",
+    "is_email_verified": True,
+}
+
+_MAX_INT_DIGITS = 18  # fits a signed 64-bit integer, as ids do in the databases behind real APIs
+
+
+def _team_int(text: str) -> int:
+    """The team's integer id from its path value: ASCII digits; another number (`²`, `①`, 4,400 digits) names
+    no team (404); text that is no number at all keeps the fake's team 1."""
+    if text.isascii() and text.isdigit() and len(text) <= _MAX_INT_DIGITS:
+        return int(text)
+    if text.isnumeric():
+        not_found()
+    return 1
 
 
 class _Synth:
     """Values for server-set fields, fitted to the annotation of the model's field."""
 
-    def __init__(self, key: str, team: Any, now: str) -> None:
-        self.key = key
+    def __init__(self, identity: Mapping[str, Any], team: Any, now: str) -> None:
         self.team = team
         self.now = now
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        self.user_id = int(digest[:7], 16) % 1_000_000 + 1
-        self.user_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"spec-server-user:{digest}")
+        self.user_id = identity["id"]
+        self.user_uuid = str(identity["uuid"])
         self.user_conventions: dict[str, Any] = {
-            "id": self.user_id,
             "pk": self.user_id,
-            "uuid": str(self.user_uuid),
-            "distinct_id": digest[:32],
-            "first_name": "Dev",
-            "last_name": "User",
-            "name": "Dev User",
-            "email": "dev@example.com",
-            "is_email_verified": True,
+            "distinct_id": self.user_uuid,
+            **_USER_DEFAULTS,
+            **identity,
         }
 
     def user(self, annotation: Any) -> Any:
@@ -44,7 +61,7 @@ class _Synth:
         if inner is int:
             return self.user_id
         if inner is uuid.UUID:
-            return str(self.user_uuid)
+            return self.user_uuid
         if inner is str:
             return self.user_conventions["email"]
         skip = ("pk", "name")
@@ -56,7 +73,7 @@ class _Synth:
         if inner is str:
             return text
         if inner is int:
-            return int(text) if text.isdigit() else 1
+            return _team_int(text)
         return self.value(annotation)
 
     def model(self, model: type[pydantic.BaseModel], conventions: Mapping[str, Any]) -> Row:
