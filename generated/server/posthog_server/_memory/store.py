@@ -25,7 +25,7 @@ import pydantic
 from .._runtime import Context, Reply, conflict, not_allowed, not_found
 from .backend import Backend, MemoryBackend, Record, Records
 from .query import _filter, _int_or_zero, _item_type, _order, _page_url, _positive, _values
-from .synth import _Synth
+from .synth import _plain_int, _Synth
 from .values import _ID_NAMES, Row, _jsonable, _key, _now, _wire
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Store"]
@@ -61,6 +61,9 @@ class Store:
         id_name: str | None = None
         if item and names:
             id_name = next((name for name in _ID_NAMES if name in ctx.path), names[-1])
+        for value in ctx.path.values():
+            if isinstance(value, str) and value.isnumeric() and not _plain_int(value):
+                not_found()  # a number spelt otherwise (`²`, `①`, 4,400 digits) names nothing here
         scope = tuple((name, _key(ctx.path[name])) for name in sorted(names) if name != id_name)
         return scope, (ctx.path[id_name] if id_name is not None else None)
 
@@ -208,7 +211,7 @@ class Store:
         with self.backend.transaction(write=False) as records:
             found = records.scan(collection, self._scope_name(scope))
             writable = self._known_writable(records, collection)
-        rows = [(record.seq, dict(record.data)) for record in found if record.data.get("deleted") is not True]
+        rows = [(record.seq, record.data) for record in found if record.data.get("deleted") is not True]
         rows = _filter(rows, ctx.query, item_type, writable)
         rows = _order(rows, ctx.query.get("order_by"), item_type)
         count = len(rows)

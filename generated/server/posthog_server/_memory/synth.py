@@ -16,7 +16,6 @@ from typing import Any
 
 import pydantic
 
-from .._runtime import not_found
 from .values import Row, _is_model, _strip_optional, _wire
 
 _USER_DEFAULTS: dict[str, Any] = {
@@ -30,14 +29,9 @@ _USER_DEFAULTS: dict[str, Any] = {
 _MAX_INT_DIGITS = 18  # fits a signed 64-bit integer, as ids do in the databases behind real APIs
 
 
-def _team_int(text: str) -> int:
-    """The team's integer id from its path value: ASCII digits; another number (`²`, `①`, 4,400 digits) names
-    no team (404); text that is no number at all keeps the fake's team 1."""
-    if text.isascii() and text.isdigit() and len(text) <= _MAX_INT_DIGITS:
-        return int(text)
-    if text.isnumeric():
-        not_found()
-    return 1
+def _plain_int(text: str) -> bool:
+    """Whether `text` is an integer id as databases hold them: ASCII digits, at most 18."""
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_INT_DIGITS
 
 
 class _Synth:
@@ -74,7 +68,7 @@ class _Synth:
         if inner is str:
             return text
         if inner is int:
-            return _team_int(text)
+            return int(text) if _plain_int(text) else 1
         return self.value(annotation)
 
     def model(self, model: type[pydantic.BaseModel], conventions: Mapping[str, Any]) -> Row:

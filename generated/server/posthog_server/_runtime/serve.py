@@ -9,6 +9,7 @@ process, so an in-memory store would give each one its own data.
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib
 import json
 import os
@@ -20,7 +21,7 @@ from typing import Any, NoReturn
 
 from fastapi import FastAPI
 
-from .app import DEFAULT_MAX_BODY_BYTES
+from .app import DEFAULT_MAX_BODY_BYTES, logger
 from .auth import KeyConfigError, keys_as_config, load_keys, load_keys_file
 
 WORKER_CONFIG_ENV = "SPEC_SERVER_WORKER_CONFIG"
@@ -102,15 +103,21 @@ def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv:
 
     import uvicorn
 
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "log_config": _log_config(uvicorn.config.LOGGING_CONFIG, args.log_level),
+    }
     if args.workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(app, **options)
         return
     os.environ[WORKER_CONFIG_ENV] = json.dumps(config)
-    uvicorn.run(
-        f"{__name__}:worker_app",
-        factory=True,
-        workers=args.workers,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-    )
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=args.workers, **options)
+
+
+def _log_config(base: dict[str, Any], level: str) -> dict[str, Any]:
+    """uvicorn's logging, with the runtime's own log lines (disconnects, server errors) printed beside its own."""
+    config = copy.deepcopy(base)
+    config["loggers"][logger.name] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    return config
