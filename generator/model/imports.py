@@ -134,5 +134,5 @@ def memory_uses(resources: tuple[Resource, ...]) -> set[str]:
 
 
 def app_uses(resources: tuple[Resource, ...]) -> set[str]:
-    found = {"APIRouter", "FastAPI", "Mapping", "Sequence"}
+    found = {"APIRouter", "FastAPI", "Mapping"}
     return found | {name for op in _operations(resources) if op.body for name in uses(op.body.type)}

@@ -111,6 +111,7 @@ class Body:
     media_type: str  # Python literal
     required: bool
     fields: tuple[Field, ...]  # flattened into client keywords; empty when passed whole as `body`
+    media_types: tuple[str, ...] = ()  # every media type the document lists for the body, in its order
 
     @property
     def type_expr(self) -> str:

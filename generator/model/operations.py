@@ -264,9 +264,10 @@ def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: 
     if found is None:
         return None
     media, media_object = found
+    every = tuple(str(name) for name in request["content"])
     schema = media_object.get("schema") if isinstance(media_object.get("schema"), dict) else {}
     if not (_JSON.match(media) or media in _FORM):
-        return Body(Primitive("bytes"), text.literal(media), bool(request.get("required")), ())
+        return Body(Primitive("bytes"), text.literal(media), bool(request.get("required")), (), every)
     partial = method == "patch"
     ref = schema.get("$ref")
     key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None
@@ -282,10 +283,10 @@ def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: 
     elif not key and (schema.get("properties") or schema.get("allOf")):
         model = types.inline_input(context + "Body", schema, partial=partial)
     if model is None:
-        return Body(types.type_of(schema, context + "Body").full, text.literal(media), bool(request.get("required")), ())
+        return Body(types.type_of(schema, context + "Body").full, text.literal(media), bool(request.get("required")), (), every)
     clash = {f.name for f in model.fields} & param_names or any(f.name in _PARAM_RESERVED for f in model.fields)
     fields: tuple[Field, ...] = () if clash else model.fields
-    return Body(Named(model.name, "model"), text.literal(media), bool(request.get("required")), fields)
+    return Body(Named(model.name, "model"), text.literal(media), bool(request.get("required")), fields, every)
 
 
 def _result(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], context: str) -> tuple[int, TypeNode, str, Any]:

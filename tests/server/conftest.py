@@ -1,4 +1,5 @@
-"""Fixtures of the server tests: in-process apps, live uvicorn servers on free ports, and the clients.
+"""Fixtures of the server tests: in-process apps, live uvicorn servers on free ports (in this process, over the
+in-memory and the SQLite store, or as `python -m posthog_server` processes), and the clients.
 
 `tests/conftest.py` puts `generated/server` and `generated/client` on `sys.path`.
 """
@@ -6,20 +7,29 @@
 from __future__ import annotations
 
 import inspect
+import json
 import itertools
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import httpx
 import pytest
 import uvicorn
 
 from posthog_server import Store, create_app
+from posthog_server._memory import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ALL_KEY = "phx_test_all"
 READ_KEY = "phx_test_dataset_read"
@@ -75,11 +85,88 @@ def run_server(app: Any, store: Store) -> Iterator[LiveServer]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    store = Store()
+@pytest.fixture(scope="session", params=["memory", "sqlite"])
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app under uvicorn, its data in memory or in a SQLite file (every behaviour test runs on both)."""
+    store = Store() if request.param == "memory" else open_store(str(tmp_path_factory.mktemp("db") / "live.sqlite"))
     with run_server(create_app(keys=KEYS, store=store), store) as server:
         yield server
+    store.close()
+
+
+@pytest.fixture
+def keys_file(tmp_path: Path) -> Path:
+    """A keys file granting `ALL_KEY` every scope, for `server_process`."""
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({ALL_KEY: ["*"]}), encoding="utf-8")
+    return path
+
+
+class ServerProcess:
+    """`python -m posthog_server` in a subprocess; its stderr (the log) goes to a file."""
+
+    def __init__(self, process: subprocess.Popen[bytes], url: str, log: Path, log_handle: IO[bytes]) -> None:
+        self.process = process
+        self.url = url
+        self.log = log
+        self._log_handle = log_handle
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._log_handle.close()
+
+
+def server_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "posthog_server", *args]
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    paths = [str(ROOT / "generated" / "server"), str(ROOT / "generated" / "client")]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("POSTHOG_API_KEYS")}
+    return {**env, "PYTHONPATH": os.pathsep.join(paths), **extra}
+
+
+@contextmanager
+def server_process(args: Sequence[str], log: Path, *, key: str = ALL_KEY) -> Iterator[ServerProcess]:
+    """Start the server's command line on a free loopback port; yield once it answers `key`; stop it after."""
+    port = _free_port()
+    handle = log.open("ab")
+    process = subprocess.Popen(
+        server_command("--port", str(port), "--log-level", "info", *args),
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        env=server_env(),
+        cwd=log.parent,
+    )
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log, handle)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}:\n{server.log_text()[-2000:]}")
+            try:
+                answer = httpx.get(
+                    f"{server.url}/api/projects/1/datasets/", headers={"Authorization": f"Bearer {key}"}, timeout=2
+                )
+                if answer.status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start:\n" + server.log_text()[-2000:])
+            time.sleep(0.1)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from posthog_server import ApiError, Context, Reply, create_app, interface, requests
-from posthog_server._runtime import DEFAULT_MAX_BODY_BYTES, load_keys
+from posthog_server._runtime import DEFAULT_MAX_BODY_BYTES, ApiKey, load_keys
 
 from .conftest import ALL_KEY, KEYS, OTHER_KEY, READ_KEY, THEME_KEY
 
@@ -87,7 +87,7 @@ async def test_keys_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     keys_file.write_text(json.dumps({"file-key": "*"}))
     monkeypatch.delenv("POSTHOG_API_KEYS")
     monkeypatch.setenv("POSTHOG_API_KEYS_FILE", str(keys_file))
-    assert load_keys(None, "POSTHOG_API_KEYS") == {"file-key": frozenset({"*"})}
+    assert load_keys(None, "POSTHOG_API_KEYS") == {"file-key": ApiKey(frozenset({"*"}))}
 
 
 # --------------------------------------------------------------------------------------------------- validation
@@ -176,17 +176,17 @@ async def test_unknown_route_is_404(http: httpx.AsyncClient) -> None:
 async def test_wrong_method_is_405_with_allow(http: httpx.AsyncClient) -> None:
     response = await http.put(f"{DATASETS}{uuid.uuid4()}/", json={})
     assert_error(response, 405, "invalid_request", "method_not_allowed")
-    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PATCH", "DELETE"}
     response = await http.delete(DATASETS)
     assert_error(response, 405, "invalid_request")
-    assert set(response.headers["allow"].split(", ")) == {"GET", "POST"}
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
 
 
 async def test_forbidden_delete_is_405(http: httpx.AsyncClient) -> None:
     response = await http.delete(f"{DATASETS}{uuid.uuid4()}/")
     body = assert_error(response, 405, "invalid_request", "method_not_allowed")
     assert "Hard delete" in body["detail"]
-    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH"}
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PATCH"}
 
 
 async def test_unimplemented_operation_is_501() -> None:
@@ -344,5 +344,5 @@ def test_serve_reads_a_keys_file(
         keys_env="POSTHOG_API_KEYS",
         argv=["--keys-file", str(keys_file)],
     )
-    assert seen["keys"] == {"k1": ["dataset:read"]}
+    assert seen["keys"] == {"k1": {"scopes": ["dataset:read"], "user": {}}}
     assert "development key" not in capsys.readouterr().out

@@ -1099,10 +1099,12 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return self._send(
@@ -1303,10 +1305,12 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return await self._send(
@@ -1507,10 +1511,12 @@ class DatasetsResource(_rt.SyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return self._send(
@@ -1711,10 +1717,12 @@ class AsyncDatasetsResource(_rt.AsyncResource):
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         return await self._send(

@@ -196,10 +196,12 @@ class EnvironmentDatasetsApi:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         raise NotImplementedError
@@ -260,10 +262,12 @@ class DatasetsApi:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
                 (project) id, which the Datasets page calls `environment_id`; under `/api/projects/` it is
                 the project id.
-            id_in: Only return datasets with these ids. Multiple values may be separated by commas.
+            id_in: Only return datasets with these ids. Multiple values may be separated by commas. An empty
+                value (`id__in=`) is a 400; leave the parameter out instead.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             order_by: Ordering. Multiple values may be separated by commas; a leading `-` sorts descending.
+                An empty value (`order_by=`) is a 400; leave the parameter out instead.
             search: Search term; matches name, description or metadata, case-insensitively.
         """
         raise NotImplementedError

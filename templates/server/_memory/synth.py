@@ -1,9 +1,12 @@
-"""Values the in-memory store fills for server-set fields (user, team, timestamps, required ones)."""
+"""Values the store fills for server-set fields (user, team, timestamps, required ones).
+
+The user is the identity the request's key acts as (`Store.identity`): configured, or random and stored. Nothing
+here is computed from the key itself.
+"""
 
 from __future__ import annotations
 
 import enum
-import hashlib
 import typing
 import uuid
 from collections.abc import Mapping
@@ -14,27 +17,35 @@ import pydantic
 
 from .values import Row, _is_model, _strip_optional, _wire
 
+_USER_DEFAULTS: dict[str, Any] = {
+    "first_name": "Dev",
+    "last_name": "User",
+    "name": "Dev User",
+    "email": "dev@example.com",
+    "is_email_verified": True,
+}
+
+_MAX_INT_DIGITS = 18  # fits a signed 64-bit integer, as ids do in the databases behind real APIs
+
+
+def _plain_int(text: str) -> bool:
+    """Whether `text` is an integer id as databases hold them: ASCII digits, at most 18."""
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_INT_DIGITS
+
 
 class _Synth:
     """Values for server-set fields, fitted to the annotation of the model's field."""
 
-    def __init__(self, key: str, team: Any, now: str) -> None:
-        self.key = key
+    def __init__(self, identity: Mapping[str, Any], team: Any, now: str) -> None:
         self.team = team
         self.now = now
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        self.user_id = int(digest[:7], 16) % 1_000_000 + 1
-        self.user_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"spec-server-user:{digest}")
+        self.user_id = identity["id"]
+        self.user_uuid = str(identity["uuid"])
         self.user_conventions: dict[str, Any] = {
-            "id": self.user_id,
             "pk": self.user_id,
-            "uuid": str(self.user_uuid),
-            "distinct_id": digest[:32],
-            "first_name": "Dev",
-            "last_name": "User",
-            "name": "Dev User",
-            "email": "dev@example.com",
-            "is_email_verified": True,
+            "distinct_id": self.user_uuid,
+            **_USER_DEFAULTS,
+            **identity,
         }
 
     def user(self, annotation: Any) -> Any:
@@ -44,7 +55,7 @@ class _Synth:
         if inner is int:
             return self.user_id
         if inner is uuid.UUID:
-            return str(self.user_uuid)
+            return self.user_uuid
         if inner is str:
             return self.user_conventions["email"]
         skip = ("pk", "name")
@@ -56,7 +67,7 @@ class _Synth:
         if inner is str:
             return text
         if inner is int:
-            return int(text) if text.isdigit() else 1
+            return int(text) if _plain_int(text) else 1
         return self.value(annotation)
 
     def model(self, model: type[pydantic.BaseModel], conventions: Mapping[str, Any]) -> Row:

@@ -1,17 +1,18 @@
 """Server runtime, the same for every generated server: this module only gathers the public names.
 
-Generated code imports `from . import _runtime as _rt`. The work is done in: `_models_runtime` (base models,
-`Context`, `Reply`), `_errors_runtime` (PostHog-shaped errors), `_auth_runtime` (keys and scopes),
-`_binding_runtime` (parameters and body into the request model), `_routes_runtime` (`route` and dispatch) and
-`_app_runtime` (`make_app`, the body limit, `serve`). None of them imports generated modules.
+Generated code imports `from . import _runtime as _rt`. The work is done in: `base` (base models, `Context`,
+`Reply`), `errors` (the error body), `auth` (keys and scopes), `binding` (parameters and body into the request
+model), `routes` (`route` and dispatch), `app` (`make_app`, the body limit) and `serve` (the command line). None
+of them imports generated modules.
 """
 
 from __future__ import annotations
 
-from .app import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware, make_app, serve
+from .app import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware, make_app
 from .app import logger as logger
+from .auth import ApiKey as ApiKey
+from .auth import KeyConfigError, load_keys
 from .auth import Keys as Keys
-from .auth import load_keys
 from .auth import load_keys_file as load_keys_file
 from .binding import Handler as Handler
 from .binding import Param as Param
@@ -21,6 +22,7 @@ from .base import FORM_MEDIA_TYPES as FORM_MEDIA_TYPES
 from .base import JSON_MEDIA_TYPE as JSON_MEDIA_TYPE
 from .base import ApiModel, Context, InputModel, NotNull, Reply, RequestModel
 from .routes import route
+from .serve import serve
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -29,6 +31,7 @@ __all__ = [
     "BodyLimitMiddleware",
     "Context",
     "InputModel",
+    "KeyConfigError",
     "NotNull",
     "Reply",
     "RequestModel",

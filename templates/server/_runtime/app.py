@@ -1,11 +1,10 @@
-"""The FastAPI app (error handlers, keys, body-size limit) and the `python -m <server>` command line."""
+"""The FastAPI app: error handlers, keys and the body-size limit (the command line is in `serve`)."""
 
 from __future__ import annotations
 
-import argparse
 import logging
-import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .auth import Keys, load_keys, load_keys_file
+from .auth import KeyRing, load_keys
 from .errors import ApiError, BodyTooLarge, _loc_attr, _server_error, _too_large, _validation_error
 from .routes import _allowed_methods
 
@@ -123,13 +122,17 @@ def make_app(
     title: str,
     version: str,
     *,
-    keys: Mapping[str, Sequence[str]] | None = None,
+    keys: Mapping[str, Any] | None = None,
     keys_env: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    """The FastAPI app with PostHog-shaped errors, API keys and the request body limit."""
+    """The FastAPI app with the error handlers, API keys and the request body limit.
+
+    `keys` maps each key to its scopes or to `{"scopes": [...], "user": {...}}`; without it they are read from
+    `$keys_env` (a JSON object) or the file `$keys_env_FILE`. A bad configuration raises `KeyConfigError`.
+    """
     app = FastAPI(title=title, version=version)
-    app.state.api_keys = load_keys(keys, keys_env)
+    app.state.api_keys = KeyRing(load_keys(keys, keys_env))
     app.state.max_body_bytes = max_body_bytes
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(ApiError, _api_error)
@@ -138,40 +141,3 @@ def make_app(
     app.add_exception_handler(Exception, _unhandled)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes)
     return app
-
-
-# --------------------------------------------------------------------------------------------------- command line
-
-
-def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv: Sequence[str] | None = None) -> None:
-    """`python -m <server>`: parse the command line, configure keys, run uvicorn."""
-    parser = argparse.ArgumentParser(prog=prog, description="Serve the API (in-memory implementation by default).")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
-    parser.add_argument(
-        "--keys-file", default=None, help=f"JSON file mapping API keys to scopes (default: ${keys_env}, or a dev key)"
-    )
-    parser.add_argument(
-        "--max-body-bytes",
-        type=int,
-        default=DEFAULT_MAX_BODY_BYTES,
-        help=f"largest accepted request body in bytes (default: {DEFAULT_MAX_BODY_BYTES})",
-    )
-    parser.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
-    args = parser.parse_args(argv)
-
-    keys: Keys | None
-    if args.keys_file:
-        keys = load_keys_file(args.keys_file)
-    else:
-        keys = load_keys(None, keys_env) or None
-    if not keys:
-        dev_key = "phx_dev_" + secrets.token_urlsafe(24)
-        keys = {dev_key: frozenset({"*"})}
-        print(f"No API keys configured (${keys_env} or --keys-file); development key with every scope:", flush=True)
-        print(f"    Authorization: Bearer {dev_key}", flush=True)
-
-    import uvicorn
-
-    app = create_app(keys={key: sorted(scopes) for key, scopes in keys.items()}, max_body_bytes=args.max_body_bytes)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)

@@ -18,19 +18,22 @@ FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class ApiModel(pydantic.BaseModel):
     """Base of every schema model: fields by wire name or Python name; unknown fields are kept."""
 
-    model_config = pydantic.ConfigDict(populate_by_name=True, extra="allow")
+    model_config = pydantic.ConfigDict(populate_by_name=True, extra="allow", allow_inf_nan=False)
 
 
 class InputModel(ApiModel):
     """Base of request-body models: read-only and unknown fields a client sends are ignored."""
 
-    model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore")
+    model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore", allow_inf_nan=False)
 
 
 class RequestModel(pydantic.BaseModel):
-    """Base of the generated per-operation request classes (path, query, header values and `body`)."""
+    """Base of the generated per-operation request classes (path, query, header values and `body`).
 
-    model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore")
+    JSON has no NaN or infinity, so no number the API takes may be one (`?x=nan` is a 400 too).
+    """
+
+    model_config = pydantic.ConfigDict(populate_by_name=True, extra="ignore", allow_inf_nan=False)
 
 
 def _reject_null(value: Any) -> Any:
@@ -54,9 +57,11 @@ class Context:
     """What an implementation knows about the call besides its typed request."""
 
     key: str
-    """The API key the request authenticated with."""
+    """The API key the request authenticated with (never put it, or anything computed from it, in an answer)."""
     scopes: frozenset[str]
     """The key's scopes (`"*"` grants every scope)."""
+    user: Mapping[str, Any] = field(default_factory=dict)
+    """The identity fields configured for the key (`{"scopes": ..., "user": {...}}` in the keys file), or empty."""
     path: dict[str, Any] = field(default_factory=dict)
     """Path parameters: wire name → validated value."""
     query: dict[str, Any] = field(default_factory=dict)

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import functools
+import json
+import math
+import re
 import types
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -15,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from .errors import ApiError, _loc_attr, _validation_error
-from .base import FORM_MEDIA_TYPES, Context, RequestModel
+from .base import FORM_MEDIA_TYPES, JSON_MEDIA_TYPE, Context, RequestModel
 
 Handler = Callable[[Any, Context], Awaitable[Any]]
 Param = tuple[str, str, str, bool]
@@ -33,6 +36,7 @@ class _Operation:
     body: Any  # a pydantic model class, bytes, any other type expression, or None for no body
     body_required: bool
     media_type: str
+    accepts: tuple[str, ...]  # every media type the operation's body may have
     list_fields: frozenset[str]
     name: str
 
@@ -53,6 +57,9 @@ def _is_list_annotation(annotation: Any) -> bool:
     return origin in (list, tuple, set, frozenset) or origin is Sequence
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def _raw_params(operation: _Operation, request: Request) -> tuple[dict[str, Any], dict[str, str]]:
     """Raw values by wire name, and each given parameter's location."""
     raw: dict[str, Any] = {}
@@ -64,14 +71,17 @@ def _raw_params(operation: _Operation, request: Request) -> tuple[dict[str, Any]
             if python not in request.path_params:
                 continue
             value = request.path_params[python]
+            if isinstance(value, str) and _CONTROL.search(value):
+                # No resource is named with a control character (`%00`): answer as for any unknown one.
+                raise ApiError(404, "Not found.", code="not_found")
         elif location == "query":
             if wire not in query:
                 continue
             values = query.getlist(wire)
             if python in operation.list_fields:
                 if not explode:
-                    if values == [""]:
-                        values = []
+                    # `name=` is one empty value, not an empty list: the two are spelt alike, and a list
+                    # parameter left out is the way to send none.
                     values = [part for item in values for part in item.split(",")]
                 value = values
             else:
@@ -93,30 +103,73 @@ def _raw_params(operation: _Operation, request: Request) -> tuple[dict[str, Any]
     return raw, given
 
 
+def _essence(content_type: str) -> str:
+    """`type/subtype` of a Content-Type value, lower case, parameters dropped."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _is_json(media: str) -> bool:
+    return media == JSON_MEDIA_TYPE or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _media_matches(given: str, declared: str) -> bool:
+    declared = _essence(declared)
+    if declared in ("*/*", given):
+        return True
+    kind, _, sub = declared.partition("/")
+    return sub == "*" and given.startswith(kind + "/")
+
+
+def _request_media(operation: _Operation, request: Request) -> str:
+    """The request body's media type, checked against what the operation takes (415 otherwise).
+
+    A request without Content-Type is read as the operation's first media type. A model body is bound from JSON
+    or a form only, whatever else the document lists.
+    """
+    header = request.headers.get("content-type")
+    if header is None or not header.strip():
+        return _essence(operation.media_type)
+    given = _essence(header)
+    bindable = (
+        operation.body is bytes
+        or not isinstance(operation.body, type)
+        or not issubclass(operation.body, pydantic.BaseModel)
+    )
+    for declared in operation.accepts:
+        if _media_matches(given, declared) and (bindable or _is_json(given) or given in FORM_MEDIA_TYPES):
+            return given
+    taken = ", ".join(operation.accepts)
+    raise ApiError(
+        415,
+        f'Unsupported media type "{given}" in request; this operation takes {taken}.',
+        code="unsupported_media_type",
+    )
+
+
+def _required(operation: _Operation) -> None:
+    if operation.body_required:
+        raise ApiError(400, "Request body is required.", code="required", type="validation_error")
+
+
 async def _read_body(operation: _Operation, request: Request) -> Any:
     model = operation.body
     if model is None:
         return None
+    media = _request_media(operation, request)
     if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
         raw_body = await request.body()
-        if not raw_body and operation.body_required:
-            raise ApiError(400, "Request body is required.", code="required", type="validation_error")
-        if model is bytes or not raw_body:
-            return raw_body or None
+        if not raw_body:
+            _required(operation)
+            return None
+        if model is bytes:
+            return raw_body
+        _reject_non_finite(raw_body)
         try:
             return _adapter(model).validate_json(raw_body, strict=True)
         except pydantic.ValidationError as exc:
             first = exc.errors()[0]
             raise _validation_error(first, attr=_loc_attr(first["loc"])) from None
-    if operation.media_type in FORM_MEDIA_TYPES:
-        content_type = request.headers.get("content-type", "")
-        if not content_type.startswith(FORM_MEDIA_TYPES):
-            raw_bytes = await request.body()
-            if not raw_bytes:
-                if operation.body_required:
-                    raise ApiError(400, "Request body is required.", code="required", type="validation_error")
-                return None
-            return _validate_json_body(model, raw_bytes)
+    if media in FORM_MEDIA_TYPES:
         form = await request.form()
         data = _form_to_dict(form, model)
         try:
@@ -126,8 +179,7 @@ async def _read_body(operation: _Operation, request: Request) -> Any:
             raise _validation_error(first, attr=_loc_attr(first["loc"])) from None
     raw_bytes = await request.body()
     if not raw_bytes.strip():
-        if operation.body_required:
-            raise ApiError(400, "Request body is required.", code="required", type="validation_error")
+        _required(operation)
         return None
     return _validate_json_body(model, raw_bytes)
 
@@ -137,7 +189,34 @@ def _adapter(body_type: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(body_type)
 
 
+# A cheap first look: only a body with one of these can hold a number that is not finite once parsed.
+_MAYBE_NON_FINITE = re.compile(rb"NaN|Infinity|[eE][+]?[0-9]{3}|[0-9]{300}")
+
+
+def _not_finite(text: str) -> float:
+    raise ApiError(400, f"JSON parse error - {text[:40]} is not a finite number.", code="parse_error")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        _not_finite(text)
+    return value
+
+
+def _reject_non_finite(raw: bytes) -> None:
+    """400 for NaN, Infinity or a number too large for a float: JSON has no such values, and storing them would
+    answer them as null."""
+    if not _MAYBE_NON_FINITE.search(raw):
+        return
+    try:
+        json.loads(raw, parse_constant=_not_finite, parse_float=_finite_float)
+    except (ValueError, RecursionError):
+        return  # not JSON at all: the validator reports it
+
+
 def _validate_json_body(model: type[pydantic.BaseModel], raw: bytes) -> pydantic.BaseModel:
+    _reject_non_finite(raw)
     try:
         return model.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as exc:

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pydantic
 from fastapi import APIRouter
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Match
 
 from .auth import _authenticate
@@ -35,8 +35,13 @@ def route(
     body: Any = None,
     body_required: bool = False,
     media_type: str = JSON_MEDIA_TYPE,
+    accepts: Sequence[str] = (),
 ) -> None:
-    """Register one operation on `router`: auth and scopes, binding and validation, then `handler`."""
+    """Register one operation on `router`: auth and scopes, binding and validation, then `handler`.
+
+    `accepts` lists every media type the body may have when there is more than `media_type`; a body of another
+    type is a 415. A GET operation answers HEAD too (same checks, no body).
+    """
     fields = request_model.model_fields
     list_fields = frozenset(
         python for _, python, _, _ in params if python in fields and _is_list_annotation(fields[python].annotation)
@@ -53,6 +58,7 @@ def route(
         body=body,
         body_required=body_required,
         media_type=media_type,
+        accepts=tuple(accepts) or (media_type,),
         list_fields=list_fields,
         name=name,
     )
@@ -70,16 +76,26 @@ def route(
         name=f"{getattr(handler, '__qualname__', name)}",
         summary=(request_model.__doc__ or "").strip() or None,
     )
+    if operation.method == "GET":
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False, name=f"{name}_head")
 
 
 async def _dispatch(operation: _Operation, request: Request) -> Response:
+    response = await _answer(operation, request)
+    if request.method == "HEAD":
+        return _headers_only(response)
+    return response
+
+
+async def _answer(operation: _Operation, request: Request) -> Response:
     try:
-        key, scopes = _authenticate(request, operation.scopes)
+        key, granted = _authenticate(request, operation.scopes)
         raw, given = _raw_params(operation, request)
         instance, body = await _bind(operation, request, raw, given)
         ctx = Context(
             key=key,
-            scopes=scopes,
+            scopes=granted.scopes,
+            user=granted.user,
             path={wire: getattr(instance, python) for wire, python, loc, _ in operation.params if loc == "path"},
             query={
                 wire: getattr(instance, python)
@@ -107,6 +123,9 @@ async def _dispatch(operation: _Operation, request: Request) -> Response:
         return exc.response()
     except BodyTooLarge as exc:
         return _too_large(exc.limit).response()
+    except ClientDisconnect:
+        logger.info("client disconnected during %s %s", request.method, request.url.path)
+        return Response(status_code=400)
     except NotImplementedError:
         return ApiError(
             501,
@@ -130,6 +149,14 @@ def _request_url(request: Request) -> str:
     return str(url.replace(path=path, query=query))
 
 
+def _headers_only(response: Response) -> Response:
+    """The GET answer without its body (a stream is dropped unread)."""
+    headers = {name: value for name, value in response.headers.items() if name.lower() != "content-length"}
+    if not isinstance(response, StreamingResponse):
+        headers["content-length"] = str(len(response.body))
+    return Response(b"", status_code=response.status_code, headers=headers)
+
+
 def _render(operation: _Operation, result: Any) -> Response:
     if isinstance(result, Reply):
         return result.to_response()
@@ -144,7 +171,7 @@ def _render(operation: _Operation, result: Any) -> Response:
     return Response(content, status_code=operation.status, media_type=JSON_MEDIA_TYPE)
 
 
-_PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_PROBE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _allowed_methods(request: Request) -> set[str]:

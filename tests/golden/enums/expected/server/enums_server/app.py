@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from fastapi import APIRouter, FastAPI
 
@@ -35,16 +35,18 @@ def tickets_router(impl: interface.TicketsApi) -> APIRouter:
 def create_app(
     *,
     tickets: interface.TicketsApi | None = None,
-    keys: Mapping[str, Sequence[str]] | None = None,
+    keys: Mapping[str, object] | None = None,
     max_body_bytes: int = _rt.DEFAULT_MAX_BODY_BYTES,
     store: _mem.Store | None = None,
+    db: str | None = None,
 ) -> FastAPI:
     """The app. Interfaces you do not pass are served by the in-memory implementation.
 
-    `keys` maps each API key to its scopes ("*" grants all); by default they are read from the
-    ENUMS_API_KEYS environment variable (a JSON object) or a keys file.
+    `keys` maps each API key to its scopes ("*" grants all) or to `{"scopes": [...], "user": {...}}`; by default
+    they are read from the ENUMS_API_KEYS environment variable (a JSON object) or a keys file.
+    The in-memory implementation keeps its data in `store`: by default in memory, or in the SQLite file `db`.
     """
-    store = store or _mem.Store()
+    store = store or _mem.open_store(db)
     app = _rt.make_app("Enums", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
     app.include_router(tickets_router(tickets or memory.MemoryTicketsApi(store)))
     return app

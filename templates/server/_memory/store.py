@@ -1,0 +1,301 @@
+"""`Store`: the REST behaviour of the generated fake, over any `Backend` (in memory by default, SQLite with `--db`).
+
+Conventions (not tied to one API): rows are scoped by the values of the path parameters other than the
+item's id (e.g. `project_id`), so one project never sees another's; the server fills read-only fields (`id`,
+`created_at`, `updated_at`, `created_by`, `team`, anything else required); a row whose `deleted` is true is
+soft-deleted; lists paginate with `limit`/`offset` and absolute `next`/`previous` URLs.
+
+Every call is one backend transaction, so it is atomic whatever the backend and however many processes share it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import pydantic
+
+from .._runtime import Context, Reply, conflict, not_allowed, not_found
+from .backend import Backend, MemoryBackend, Record, Records
+from .query import _filter, _int_or_zero, _item_type, _order, _page_url, _positive, _values
+from .synth import _plain_int, _Synth
+from .values import _ID_NAMES, Row, _jsonable, _key, _now, _wire
+
+__all__ = ["DEFAULT_PAGE_SIZE", "Store"]
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+DEFAULT_PAGE_SIZE = 100
+"""Page size of list operations when the client sends no `limit`."""
+
+_USER_FIELDS = ("created_by", "updated_by", "last_modified_by", "owner", "user")
+_TEAM_FIELDS = ("team", "team_id", "project", "project_id", "environment", "environment_id")
+_TIMESTAMP_FIELDS = ("created_at", "updated_at")
+_IDENTITY_SECRET = "identity-secret"
+
+Scope = tuple[tuple[str, str], ...]
+
+
+class Store:
+    """The rows of every collection, kept by `backend` (a `MemoryBackend` unless given)."""
+
+    def __init__(self, backend: Backend | None = None, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        self.backend: Backend = backend if backend is not None else MemoryBackend()
+        self.page_size = page_size
+        self._identities: dict[str, Row] = {}
+        self._writable: dict[str, frozenset[str]] = {}
+
+    # ----------------------------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _split_path(ctx: Context, *, item: bool) -> tuple[Scope, Any]:
+        """(scope of the row, id value or None). The id is the path parameter `id` (else the last one)."""
+        names = builtins.list(ctx.path)
+        id_name: str | None = None
+        if item and names:
+            id_name = next((name for name in _ID_NAMES if name in ctx.path), names[-1])
+        for value in ctx.path.values():
+            if isinstance(value, str) and value.isnumeric() and not _plain_int(value):
+                not_found()  # a number spelt otherwise (`²`, `①`, 4,400 digits) names nothing here
+        scope = tuple((name, _key(ctx.path[name])) for name in sorted(names) if name != id_name)
+        return scope, (ctx.path[id_name] if id_name is not None else None)
+
+    @staticmethod
+    def _scope_name(scope: Scope) -> str:
+        return json.dumps(scope)
+
+    @staticmethod
+    def _new_id(records: Records, collection: str, id_kind: str) -> Any:
+        return records.next_id(collection) if id_kind == "int" else str(uuid.uuid4())
+
+    @staticmethod
+    def _live(records: Records, collection: str, scope: Scope, id_value: Any) -> Record:
+        record = records.get(collection, Store._scope_name(scope), _key(id_value))
+        if record is None or record.data.get("deleted") is True:
+            not_found()
+        return record
+
+    @staticmethod
+    def _team(scope: Scope) -> str:
+        return scope[0][1] if scope else "1"
+
+    @staticmethod
+    def _body(ctx: Context, *, exclude_unset: bool) -> Row:
+        if ctx.body is None:
+            return {}
+        data = ctx.body.model_dump(mode="json", by_alias=True, exclude_unset=exclude_unset)
+        # Only documented fields are written: unknown ones a body model keeps (extra="allow") never reach a row.
+        documented = Store._writable_names(ctx)
+        return {key: value for key, value in data.items() if key in documented}
+
+    @staticmethod
+    def _writable_names(ctx: Context) -> frozenset[str]:
+        if ctx.body is None:
+            return frozenset()
+        fields = type(ctx.body).model_fields
+        return frozenset(_wire(name, info) for name, info in fields.items())
+
+    def _remember_writable(self, records: Records, collection: str, writable: frozenset[str]) -> None:
+        """Which fields clients write (search looks at those only), kept with the data so every worker knows."""
+        if self._writable.get(collection) != writable:
+            records.set_meta(f"writable:{collection}", json.dumps(sorted(writable)))
+            self._writable[collection] = writable
+
+    def _known_writable(self, records: Records, collection: str) -> frozenset[str] | None:
+        if collection not in self._writable:
+            stored = records.meta(f"writable:{collection}")
+            if stored is None:
+                return None
+            self._writable[collection] = frozenset(json.loads(stored))
+        return self._writable[collection]
+
+    def identity(self, ctx: Context) -> Row:
+        """The user the request's key acts as: its configured fields over a random identity (`id`, `uuid`) that
+        is stored, so it stays the same across workers and, with a database, restarts. The stored identity is
+        found by a keyed hash of the key whose secret lives in the store; no answer carries anything of it."""
+        stored = self._identities.get(ctx.key)
+        if stored is None:
+            with self.backend.transaction(write=True) as records:
+                secret = records.meta(_IDENTITY_SECRET)
+                if secret is None:
+                    secret = secrets.token_hex(32)
+                    records.set_meta(_IDENTITY_SECRET, secret)
+                name = "identity:" + hmac.new(bytes.fromhex(secret), ctx.key.encode(), hashlib.sha256).hexdigest()
+                found = records.meta(name)
+                if found is None:
+                    found = json.dumps({"id": secrets.randbelow(2**31 - 1) + 1, "uuid": str(uuid.uuid4())})
+                    records.set_meta(name, found)
+            stored = json.loads(found)
+            self._identities[ctx.key] = stored
+        return {**stored, **ctx.user}
+
+    def _server_fields(self, result_type: type[pydantic.BaseModel], writable: frozenset[str], synth: _Synth) -> Row:
+        row: Row = {}
+        for name, info in result_type.model_fields.items():
+            wire = _wire(name, info)
+            if wire in writable:
+                continue
+            if wire in _TIMESTAMP_FIELDS:
+                row[wire] = synth.now
+            elif wire in _USER_FIELDS:
+                row[wire] = synth.user(info.annotation)
+            elif wire in _TEAM_FIELDS:
+                row[wire] = synth.team_value(info.annotation)
+            elif info.is_required():
+                row[wire] = synth.value(info.annotation)
+        return row
+
+    # ----------------------------------------------------------------------------------- CRUD
+
+    def create(self, ctx: Context, collection: str, result_type: type[M], *, id_kind: str = "int") -> M:
+        """Create a row from the request body; the server fills the read-only fields. Fields the client did not
+        send are left out (neither stored nor answered as null); an explicit null is kept."""
+        scope, _ = self._split_path(ctx, item=False)
+        writable = self._writable_names(ctx)
+        data = self._body(ctx, exclude_unset=True)
+        identity = self.identity(ctx)
+        with self.backend.transaction(write=True) as records:
+            synth = _Synth(identity, self._team(scope), _now())
+            row = self._server_fields(result_type, writable, synth)
+            row.update({key: value for key, value in data.items() if key not in row})
+            id_value = self._new_id(records, collection, id_kind)
+            row["id"] = id_value
+            result = result_type.model_validate(row)
+            stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            self._remember_writable(records, collection, writable)
+            records.insert(collection, self._scope_name(scope), _key(id_value), stored)
+        return result
+
+    def retrieve(self, ctx: Context, collection: str, result_type: type[M], *, id_kind: str = "int") -> M:
+        """The row named by the path, 404 if missing or soft-deleted."""
+        scope, id_value = self._split_path(ctx, item=True)
+        with self.backend.transaction(write=False) as records:
+            data = dict(self._live(records, collection, scope, id_value).data)
+        return result_type.model_validate(data)
+
+    def update(self, ctx: Context, collection: str, result_type: type[M], *, id_kind: str = "int") -> M:
+        """PATCH: set only the fields the client sent; `updated_at` moves on."""
+        scope, id_value = self._split_path(ctx, item=True)
+        changes = self._body(ctx, exclude_unset=True)
+        wires = {_wire(name, info) for name, info in result_type.model_fields.items()}
+        with self.backend.transaction(write=True) as records:
+            record = self._live(records, collection, scope, id_value)
+            merged = {**record.data, **{k: v for k, v in changes.items() if k != "id"}}
+            if "updated_at" in wires:
+                merged["updated_at"] = _now()
+            result = result_type.model_validate(merged)
+            stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            records.replace(collection, self._scope_name(scope), record.key, stored)
+        return result
+
+    def destroy(self, ctx: Context, collection: str, *, id_kind: str = "int", unique_by: Sequence[str] = ()) -> None:
+        """Hard delete; 404 if missing."""
+        scope, id_value = self._split_path(ctx, item=True)
+        with self.backend.transaction(write=True) as records:
+            record = self._live(records, collection, scope, id_value)
+            records.delete(collection, self._scope_name(scope), record.key)
+
+    def forbid(self, detail: str) -> NoReturn:
+        """405 for an operation the API refuses (e.g. hard delete of a soft-deleted model)."""
+        not_allowed(detail)
+
+    def list(self, ctx: Context, collection: str, page_type: type[M], *, id_kind: str = "int") -> M:
+        """One page: filters (`search`, `<field>__in`, equality), `order_by`, `limit`/`offset`."""
+        scope, _ = self._split_path(ctx, item=False)
+        item_type = _item_type(page_type)
+        with self.backend.transaction(write=False) as records:
+            found = records.scan(collection, self._scope_name(scope))
+            writable = self._known_writable(records, collection)
+        rows = [(record.seq, record.data) for record in found if record.data.get("deleted") is not True]
+        rows = _filter(rows, ctx.query, item_type, writable)
+        rows = _order(rows, ctx.query.get("order_by"), item_type)
+        count = len(rows)
+        limit = _positive(ctx.query.get("limit")) or self.page_size
+        offset = max(_int_or_zero(ctx.query.get("offset")), 0)
+        page = [data for _, data in rows[offset : offset + limit]]
+        next_url = _page_url(ctx.url, limit, offset + limit) if offset + limit < count else None
+        previous_url = _page_url(ctx.url, limit, max(offset - limit, 0)) if offset > 0 else None
+        return page_type.model_validate({"count": count, "next": next_url, "previous": previous_url, "results": page})
+
+    # ----------------------------------------------------------------------------------- actions
+
+    def action_create(
+        self, ctx: Context, collection: str, *, id_kind: str = "int", unique_by: Sequence[str] = ()
+    ) -> Reply:
+        """An action that creates a row from its body (200 with the row); 409 if a `unique_by` value is taken."""
+        scope, _ = self._split_path(ctx, item=False)
+        data = self._body(ctx, exclude_unset=True)
+        unique = tuple(unique_by)
+        identity = self.identity(ctx)
+        with self.backend.transaction(write=True) as records:
+            if unique:
+                self._check_unique(records.scan(collection, self._scope_name(scope)), data, unique)
+            synth = _Synth(identity, self._team(scope), _now())
+            row: Row = {k: v for k, v in data.items() if k != "id"}
+            row.setdefault("created_at", synth.now)
+            row.setdefault("created_by", synth.user(Any))
+            row.setdefault("team", synth.team_value(int))
+            id_value = self._new_id(records, collection, "int" if id_kind not in ("int", "uuid") else id_kind)
+            row = {"id": id_value, **row}
+            records.insert(collection, self._scope_name(scope), _key(id_value), row, unique)
+        return Reply(200, json.dumps(row).encode(), "application/json")
+
+    @staticmethod
+    def _check_unique(found: builtins.list[Record], data: Row, unique: tuple[str, ...]) -> None:
+        for name in unique:
+            wanted = _values(data.get(name))
+            if not wanted:
+                continue
+            for record in found:
+                if name not in record.unique_by or record.data.get("deleted") is True:
+                    continue
+                taken = wanted & _values(record.data.get(name))
+                if taken:
+                    conflict(f"An object with this {name} already exists: {', '.join(sorted(taken))}.")
+
+    def action_read(
+        self, ctx: Context, collection: str, *, id_kind: str = "int", unique_by: Sequence[str] = ()
+    ) -> Reply:
+        """Stream the row named by the path and its parts (`tiles`): NDJSON, or text lines with `format=txt`."""
+        scope, id_value = self._split_path(ctx, item=True)
+        with self.backend.transaction(write=False) as records:
+            row = json.loads(json.dumps(self._live(records, collection, scope, id_value).data))
+        singular = collection[:-1] if collection.endswith("s") else collection
+        parts = row.get("tiles") if isinstance(row.get("tiles"), builtins.list) else []
+        fmt = _jsonable(ctx.query.get("format")) or "json"
+        if fmt == "txt":
+
+            def text_lines() -> Iterator[str]:
+                yield f"{singular} {row['id']}: {row.get('name') or ''}\n"
+                for index, part in enumerate(parts):
+                    yield f"tile {index}: {json.dumps(part)}\n"
+
+            return Reply(200, media_type="text/plain; charset=utf-8", stream=text_lines())
+
+        def json_lines() -> Iterator[str]:
+            yield json.dumps({"type": singular, singular: row}) + "\n"
+            for index, part in enumerate(parts):
+                yield json.dumps({"type": "tile", "order": index, "tile": part}) + "\n"
+
+        return Reply(200, media_type="application/x-ndjson", stream=json_lines())
+
+    # ----------------------------------------------------------------------------------- inspection
+
+    def rows(self, collection: str) -> builtins.list[Row]:
+        """Every stored row of a collection (all scopes, soft-deleted ones too), in creation order."""
+        with self.backend.transaction(write=False) as records:
+            return [dict(record.data) for record in records.scan(collection, None)]
+
+    def clear(self) -> None:
+        self.backend.clear()
+        self._identities.clear()
+        self._writable.clear()
+
+    def close(self) -> None:
+        self.backend.close()
