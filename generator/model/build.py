@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from generator.model import imports, names, text
+from generator.model import imports, names, readme, text
 from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
@@ -36,14 +36,18 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         "memory": imports.memory_snippets(resources),
         "app": imports.app_snippets(resources),
     }
+    client_package, client_class = names.package(title, "client"), f"{names.pascal(title, fallback='Api')}Client"
+    readme_names = readme.Names(
+        client_package, client_class, f"Async{client_class}", f"{prefix}_HOST", f"{prefix}_{_api_key_name(spec)}", f"{prefix}_LOG"
+    )
     return Api(
         title=text.one_line(title),
         version=version,
         source=text.one_line(source),
-        client_package=names.package(title, "client"),
+        client_package=client_package,
         server_package=names.package(title, "server"),
-        client_class=f"{names.pascal(title, fallback='Api')}Client",
-        async_client_class=f"Async{names.pascal(title, fallback='Api')}Client",
+        client_class=client_class,
+        async_client_class=f"Async{client_class}",
         user_agent=text.literal(f"{names.package(title, 'client')}/{version}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),
@@ -62,6 +66,8 @@ def build_api(spec: dict[str, Any], source: str) -> Api:
         server_keys_env_doc=text.one_line(f"{prefix}_API_KEYS"),
         imports={kind: imports.import_lines(snippets) for kind, snippets in snippets_by_kind.items()},
         model_imports={kind: imports.used_models(snippets, model_names) for kind, snippets in snippets_by_kind.items()},
+        examples=readme.examples(resources, models, readme_names),
+        tag_groups=readme.tag_groups(spec, resources),
         warnings=tuple(warnings),
     )
 

@@ -150,7 +150,19 @@ def _operation(
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
         idempotency_header=idempotency,
+        soft_delete=_soft_delete(op, types.warnings),
     )
+
+
+def _soft_delete(op: dict[str, Any], warnings: list[str]) -> tuple[tuple[str, str], ...]:
+    """`x-soft-delete` on a refused DELETE: the JSON object the PATCH of the same path sends instead."""
+    value = op.get("x-soft-delete")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        warnings.append("x-soft-delete ignored: a non-empty object of body fields expected")
+        return ()
+    return tuple((text.literal(str(k)), text.literal(v)) for k, v in value.items())
 
 
 def _idempotency_header(spec: dict[str, Any], op: dict[str, Any], method: str, warnings: list[str]) -> str:

@@ -45,7 +45,7 @@ class DashboardsResource(_rt.SyncResource):
     def stream_tiles(
         self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
     ) -> _rt.RawResult:
-        """Retrieve environments dashboards stream tiles
+        """Stream a dashboard's tiles
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -96,7 +96,7 @@ class DashboardsResource(_rt.SyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create from template json
+        """Create a dashboard from a template
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -151,7 +151,7 @@ class DashboardsResource(_rt.SyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create unlisted dashboard
+        """Create an unlisted dashboard from a template, one per tag
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
         Returns 409 if unlisted dashboard with this tag already exists.
@@ -194,7 +194,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
     async def stream_tiles(
         self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
     ) -> _rt.RawResult:
-        """Retrieve environments dashboards stream tiles
+        """Stream a dashboard's tiles
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -245,7 +245,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create from template json
+        """Create a dashboard from a template
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -300,7 +300,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create unlisted dashboard
+        """Create an unlisted dashboard from a template, one per tag
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
         Returns 409 if unlisted dashboard with this tag already exists.
@@ -348,7 +348,7 @@ class DataColorThemesResource(_rt.SyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDataColorThemeList:
-        """List all environments data color themes
+        """List data color themes
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -419,7 +419,7 @@ class DataColorThemesResource(_rt.SyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Create environments data color themes
+        """Create a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -437,7 +437,7 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> DataColorTheme:
-        """Retrieve environments data color themes
+        """Get a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -454,7 +454,7 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments data color themes
+        """Delete a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -480,7 +480,7 @@ class DataColorThemesResource(_rt.SyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Update environments data color themes
+        """Update a data color theme (only the fields sent)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -510,7 +510,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDataColorThemeList:
-        """List all environments data color themes
+        """List data color themes
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -581,7 +581,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Create environments data color themes
+        """Create a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -599,7 +599,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> DataColorTheme:
-        """Retrieve environments data color themes
+        """Get a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -616,7 +616,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments data color themes
+        """Delete a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -642,7 +642,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Update environments data color themes
+        """Update a data color theme (only the fields sent)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -673,7 +673,7 @@ class DatasetItemsResource(_rt.SyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetItemList:
-        """List all environments dataset items
+        """List dataset items
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -762,7 +762,7 @@ class DatasetItemsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Create environments dataset items
+        """Create a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -789,7 +789,7 @@ class DatasetItemsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> DatasetItem:
-        """Retrieve environments dataset items
+        """Get a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -806,7 +806,7 @@ class DatasetItemsResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments dataset items
+        """Delete a dataset item: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -841,7 +841,7 @@ class DatasetItemsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Update environments dataset items
+        """Update a dataset item (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -881,7 +881,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetItemList:
-        """List all environments dataset items
+        """List dataset items
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -972,7 +972,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Create environments dataset items
+        """Create a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -999,7 +999,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> DatasetItem:
-        """Retrieve environments dataset items
+        """Get a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1016,7 +1016,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments dataset items
+        """Delete a dataset item: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1051,7 +1051,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Update environments dataset items
+        """Update a dataset item (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1093,7 +1093,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all environments datasets
+        """List the datasets of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1198,7 +1198,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create environments datasets
+        """Create a dataset in an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1216,7 +1216,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve environments datasets
+        """Get a dataset of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1233,7 +1233,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments datasets
+        """Delete a dataset of an environment: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1264,7 +1264,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update environments datasets
+        """Update a dataset of an environment (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1297,7 +1297,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all environments datasets
+        """List the datasets of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1402,7 +1402,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create environments datasets
+        """Create a dataset in an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1420,7 +1420,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve environments datasets
+        """Get a dataset of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1437,7 +1437,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments datasets
+        """Delete a dataset of an environment: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1468,7 +1468,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update environments datasets
+        """Update a dataset of an environment (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1501,7 +1501,7 @@ class DatasetsResource(_rt.SyncResource):
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all datasets
+        """List the datasets of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1606,7 +1606,7 @@ class DatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create datasets
+        """Create a dataset in a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1624,7 +1624,7 @@ class DatasetsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve datasets
+        """Get a dataset of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1641,7 +1641,7 @@ class DatasetsResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete datasets
+        """Delete a dataset of a project: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1672,7 +1672,7 @@ class DatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update datasets
+        """Update a dataset of a project (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1705,7 +1705,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all datasets
+        """List the datasets of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1810,7 +1810,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create datasets
+        """Create a dataset in a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1828,7 +1828,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve datasets
+        """Get a dataset of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1845,7 +1845,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete datasets
+        """Delete a dataset of a project: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1876,7 +1876,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update datasets
+        """Update a dataset of a project (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
