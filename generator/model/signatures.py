@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from generator.model import text
 from generator.model.ir import Body, Param
@@ -11,43 +12,47 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
-# Outside string literals, the containers and UUIDs of an annotation.
-_INPUT_TOKENS = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|\b(List|Dict|UUID)\b""")
+# Outside string literals, the names of an annotation.
+_INPUT_TOKENS = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|\b([A-Za-z_][A-Za-z0-9_]*)\b""")
 _INPUT_NAMES = {"List": "Sequence", "Dict": "Mapping", "UUID": "UUID | str"}
 
 
-def input_type(expr: str) -> str:
+def input_type(expr: str, enums: Mapping[str, str]) -> str:
     """An argument's annotation: read-only `Sequence`/`Mapping` instead of the invariant `List`/`Dict` (so a list
-    of literals or of a subtype passes), and a UUID also as its text."""
-    return _INPUT_TOKENS.sub(lambda m: m.group(1) or _INPUT_NAMES[m.group(2)], expr)
+    of literals or of a subtype passes), a UUID also as its text, an enum also as its values (`Literal[...]`).
+    `enums` maps each enum class to the literals of its values."""
+    names = {**_INPUT_NAMES, **{name: f"{name} | Literal[{values}]" for name, values in enums.items()}}
+    return _INPUT_TOKENS.sub(lambda m: m.group(1) or names.get(m.group(2), m.group(2)), expr)
 
 
-def _arg(name: str, expr: str, required: bool) -> str:
-    return f"{name}: {input_type(expr)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
-
-
-def _join(path: list[str], positional: list[str], keyword_only: list[str]) -> str:
-    return ", ".join(["self", *path, *positional, *(["*", *keyword_only] if keyword_only else []), OPTIONS])
-
-
-def client_signatures(params: tuple[Param, ...], body: Body | None) -> tuple[str, str, tuple[str, ...]]:
+def client_signatures(
+    params: tuple[Param, ...], body: Body | None, enums: Mapping[str, str]
+) -> tuple[str, str, tuple[str, ...]]:
     """(method signature, signature without the body, overloads) as source, e.g.
     `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET, *, name: str | _rt.Unset = _rt.UNSET,
     **options: Unpack[_rt.RequestOptions]`. Path parameters are positional or keyword, then the request model
     (when the body's fields are also keywords), the rest keyword-only. A body with required fields gets two
     overloads, so a type checker still requires them when no request model is given."""
-    path = [_arg(p.name, p.type_expr, True) for p in params if p.location == "path"]
-    keywords = [_arg(p.name, p.type_expr, p.required) for p in params if p.location != "path"]
+
+    def arg(name: str, expr: str, required: bool) -> str:
+        return f"{name}: {input_type(expr, enums)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
+
+    path = [arg(p.name, p.type_expr, True) for p in params if p.location == "path"]
+    keywords = [arg(p.name, p.type_expr, p.required) for p in params if p.location != "path"]
     read = _join(path, [], keywords)
     if body is None or not body.fields:
-        whole = [_arg("body", body.type_expr, body.required)] if body is not None else []
+        whole = [arg("body", body.type_expr, body.required)] if body is not None else []
         return _join(path, [], keywords + whole), read, ()
-    model = [_arg("body", body.type_expr, False)]
-    signature = _join(path, model, keywords + [_arg(f.name, f.type_expr, False) for f in body.fields])
+    model = [arg("body", body.type_expr, False)]
+    signature = _join(path, model, keywords + [arg(f.name, f.type_expr, False) for f in body.fields])
     if not body.required or not any(f.required for f in body.fields):
         return signature, read, ()
-    by_keywords = keywords + [_arg(f.name, f.type_expr, f.required) for f in body.fields]
-    return signature, read, (_join(path, [_arg("body", body.type_expr, True)], keywords), _join(path, [], by_keywords))
+    by_keywords = keywords + [arg(f.name, f.type_expr, f.required) for f in body.fields]
+    return signature, read, (_join(path, [arg("body", body.type_expr, True)], keywords), _join(path, [], by_keywords))
+
+
+def _join(path: list[str], positional: list[str], keyword_only: list[str]) -> str:
+    return ", ".join(["self", *path, *positional, *(["*", *keyword_only] if keyword_only else []), OPTIONS])
 
 
 def call_args(params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool) -> str:

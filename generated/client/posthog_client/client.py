@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime
-from typing import Any, ClassVar, Unpack, overload
+from typing import Any, ClassVar, Literal, Unpack, overload
 from uuid import UUID
 
 from . import _runtime as _rt
@@ -43,7 +43,12 @@ class DashboardsResource(_rt.SyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     def stream_tiles(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """Stream a dashboard's tiles
 
@@ -63,7 +68,12 @@ class DashboardsResource(_rt.SyncResource):
         )
 
     def stream_tiles_stream(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> ContextManager[_rt.StreamedResponse]:
         """`stream_tiles`, read as the body arrives: use as a context manager."""
         return self._stream(
@@ -79,7 +89,7 @@ class DashboardsResource(_rt.SyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -88,7 +98,7 @@ class DashboardsResource(_rt.SyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -134,7 +144,7 @@ class DashboardsResource(_rt.SyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -143,7 +153,7 @@ class DashboardsResource(_rt.SyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -192,7 +202,12 @@ class AsyncDashboardsResource(_rt.AsyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     async def stream_tiles(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
         """Stream a dashboard's tiles
 
@@ -212,7 +227,12 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         )
 
     def stream_tiles_stream(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncContextManager[_rt.AsyncStreamedResponse]:
         """`stream_tiles`, read as the body arrives: use as a context manager."""
         return self._stream(
@@ -228,7 +248,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -237,7 +257,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -283,7 +303,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -292,7 +312,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -1089,7 +1109,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
@@ -1127,7 +1149,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Dataset]:
@@ -1154,7 +1178,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.SyncPage[Dataset, PaginatedDatasetList]:
@@ -1293,7 +1319,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
@@ -1331,7 +1359,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Dataset]:
@@ -1358,7 +1388,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.AsyncPage[Dataset, PaginatedDatasetList]:
@@ -1497,7 +1529,9 @@ class DatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
@@ -1535,7 +1569,9 @@ class DatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Dataset]:
@@ -1562,7 +1598,9 @@ class DatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.SyncPage[Dataset, PaginatedDatasetList]:
@@ -1701,7 +1739,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
@@ -1739,7 +1779,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Dataset]:
@@ -1766,7 +1808,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.AsyncPage[Dataset, PaginatedDatasetList]:
