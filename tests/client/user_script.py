@@ -93,6 +93,7 @@ def sync_use(client: PostHogClient, id: UUID) -> None:
         assert_type(dataset, Dataset)
 
     # Raw responses and streaming.
+    assert_type(client.datasets.destroy("1", id), None)
     assert_type(with_raw_response(client.datasets.retrieve)("1", id), ApiResponse[Dataset])
     assert_type(client.dashboards.stream_tiles("1", 2), RawResult)
     with client.dashboards.stream_tiles_stream("1", 2, timeout=60.0) as stream:
@@ -125,6 +126,7 @@ async def async_use(client: AsyncPostHogClient, id: UUID) -> None:
     copy: AsyncPostHogClient = client.with_options(timeout=1.0)
     assert_type(await copy.datasets.update("1", id, name="n", extra_headers={"A": "b"}), Dataset)
     assert_type(await with_raw_response_async(client.datasets.retrieve)("1", id), ApiResponse[Dataset])
+    assert_type(await with_raw_response_async(client.datasets.update)("1", id, name="n"), ApiResponse[Dataset])
     assert_type(client.datasets.list_all("1", order_by=["-created_at"]), AsyncIterator[Dataset])
     first = await client.datasets.list_pages("1")
     assert_type(first, AsyncPage[Dataset, PaginatedDatasetList])
@@ -148,6 +150,7 @@ def wrong(client: PostHogClient, id: UUID) -> None:
     client.datasets.list("1", order_by=["created"])  # E: only the documented orderings
     client.datasets.list("1", limt=3)  # E: no such keyword
     client.with_options(max_retries="3")  # E: settings are typed
+    with_raw_response(client.datasets.retrieve)("1", id, extra=1)  # E: ParamSpec keeps the signature
 
 
 asyncio.run(async_use(AsyncPostHogClient(), UUID(int=1)))
