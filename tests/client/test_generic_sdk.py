@@ -191,7 +191,16 @@ def test_user_script_types(generated: Path, tmp_path: Path) -> None:
     script = tmp_path / "use_tasks.py"
     script.write_text(USER_SCRIPT)
     env = {**os.environ, "MYPYPATH": str(generated / "client")}
-    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "c"), str(script)]
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--cache-dir",
+        str(tmp_path / "c"),
+        str(script),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     flagged = {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": error:" in line}
     expected = {n + 1 for n, line in enumerate(USER_SCRIPT.splitlines()) if "# E:" in line}

@@ -122,7 +122,11 @@ async def test_async_features_against_the_server(live_server: LiveServer, projec
         first = await client.datasets.list_pages(project, limit=2, order_by=["created_at"])
         assert [len(page.results) async for page in first] == [2, 1]
         copy = client.with_options(max_retries=0)
-        assert [d.name async for d in copy.datasets.list_all(project, limit=1, order_by=["created_at"])] == ["a0", "a1", "a2"]
+        assert [d.name async for d in copy.datasets.list_all(project, limit=1, order_by=["created_at"])] == [
+            "a0",
+            "a1",
+            "a2",
+        ]
 
 
 def test_idempotency_key_and_logging_against_the_server(
