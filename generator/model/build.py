@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.errors import Finding
-from generator.model import imports, names, text, types
+from generator.model import imports, names, readme, text, types
 from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
@@ -41,11 +41,15 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         "memory": imports.memory_uses(resources),
         "app": imports.app_uses(resources),
     }
+    client_package = names.package(title, "client")
+    readme_names = readme.Names(
+        client_package, client_class, f"Async{client_class}", f"{prefix}_HOST", f"{prefix}_{_api_key_name(spec)}", f"{prefix}_LOG"
+    )
     return Api(
         title=text.one_line(title),
         version=version,
         source=text.one_line(source),
-        client_package=names.package(title, "client"),
+        client_package=client_package,
         server_package=names.package(title, "server"),
         client_class=client_class,
         async_client_class=f"Async{client_class}",
@@ -67,6 +71,8 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         server_keys_env_doc=text.one_line(f"{prefix}_API_KEYS"),
         imports={kind: imports.import_lines(used) for kind, used in used_by_kind.items()},
         model_imports={kind: imports.used_models(used, model_names) for kind, used in used_by_kind.items()},
+        examples=readme.examples(resources, models, readme_names),
+        tag_groups=readme.tag_groups(spec, resources),
         warnings=tuple(warnings),
     )
 

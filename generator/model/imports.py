@@ -39,6 +39,8 @@ def uses(node: TypeNode, *, argument: bool = False) -> set[str]:
             found.add("Any")
         elif isinstance(part, Named):
             found.add(part.name)
+            if argument and part.kind == "enum":
+                found.add("Literal")  # an enum argument also takes its values (types.render)
     return found
 
 

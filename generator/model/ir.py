@@ -180,6 +180,7 @@ class Operation:
     example_call: str  # one line for the README
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
     idempotency_header: str  # Python literal of the header carrying an idempotency key (x-idempotency-key), or ""
+    soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,24 @@ class Resource:
     router_name: str
     doc: str
     operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One README example: runnable Python, built from decided names and literals only."""
+
+    title: str  # markdown
+    note: str  # markdown, may be ""
+    code: str  # Python source
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    """`x-tagGroups`: resources presented together in the README, with the group's description."""
+
+    title: str  # markdown
+    doc: str  # markdown
+    attrs: tuple[str, ...]  # the client attributes of its resources
 
 
 @dataclass(frozen=True)
@@ -221,5 +240,7 @@ class Api:
     server_keys_env: str  # Python literal
     server_keys_env_doc: str  # escaped text
     imports: dict[str, tuple[str, ...]]  # module kind -> its import lines (standard library and third party)
+    examples: tuple[Example, ...]  # the client README's examples, in order
+    tag_groups: tuple[TagGroup, ...]
     model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
     warnings: tuple[Finding, ...]  # (message, JSON pointer)

@@ -123,7 +123,8 @@ def _operation(
     idempotency = _idempotency_header(spec, op, method, types.warnings, pointer_join(types.at(op), "x-idempotency-key"))
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
-    signature, read_signature, overloads = signatures.client_signatures(params, body)
+    enums = {name: ", ".join(m.value for m in enum.members) for name, enum in types.enums.items()}
+    signature, read_signature, overloads = signatures.client_signatures(params, body, enums)
     plain = _is_plain_type(result_node, types)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
@@ -163,7 +164,19 @@ def _operation(
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
         idempotency_header=idempotency,
+        soft_delete=_soft_delete(op, types.warnings, pointer_join(types.at(op), "x-soft-delete")),
     )
+
+
+def _soft_delete(op: dict[str, Any], warnings: list[Finding], pointer: str) -> tuple[tuple[str, str], ...]:
+    """`x-soft-delete` on a refused DELETE: the JSON object the PATCH of the same path sends instead."""
+    value = op.get("x-soft-delete")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        warnings.append(("x-soft-delete ignored: a non-empty object of body fields expected", pointer))
+        return ()
+    return tuple((text.literal(str(k)), text.literal(v)) for k, v in value.items())
 
 
 def _idempotency_header(spec: dict[str, Any], op: dict[str, Any], method: str, warnings: list[Finding], pointer: str) -> str:

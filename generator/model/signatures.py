@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from generator import paths
 from generator.model import text
 from generator.model.ir import Body, Param
@@ -10,22 +12,29 @@ from generator.model.types import Primitive, TypeNode, render
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
 
 
-def _arg(name: str, node: TypeNode, required: bool) -> str:
+def _argument(name: str, node: TypeNode, required: bool, enums: Mapping[str, str]) -> str:
     """An argument's annotation: read-only `Sequence`/`Mapping` instead of the invariant `List`/`Dict` (so a list
-    of literals or of a subtype passes), and a UUID also as its text."""
-    return f"{name}: {render(node, argument=True)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
+    of literals or of a subtype passes), a UUID also as its text, an enum also as its values (`Literal[...]`)."""
+    return f"{name}: {render(node, argument=True, enums=enums)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
 
 
 def _join(path: list[str], positional: list[str], keyword_only: list[str]) -> str:
     return ", ".join(["self", *path, *positional, *(["*", *keyword_only] if keyword_only else []), OPTIONS])
 
 
-def client_signatures(params: tuple[Param, ...], body: Body | None) -> tuple[str, str, tuple[str, ...]]:
+def client_signatures(
+    params: tuple[Param, ...], body: Body | None, enums: Mapping[str, str]
+) -> tuple[str, str, tuple[str, ...]]:
     """(method signature, signature without the body, overloads) as source, e.g.
     `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET, *, name: str | _rt.Unset = _rt.UNSET,
     **options: Unpack[_rt.RequestOptions]`. Path parameters are positional or keyword, then the request model
     (when the body's fields are also keywords), the rest keyword-only. A body with required fields gets two
-    overloads, so a type checker still requires them when no request model is given."""
+    overloads, so a type checker still requires them when no request model is given. `enums` maps each enum class
+    to the literals of its values."""
+
+    def _arg(name: str, node: TypeNode, required: bool) -> str:
+        return _argument(name, node, required, enums)
+
     path = [_arg(p.name, p.type, True) for p in params if p.location == "path"]
     keywords = [_arg(p.name, p.type, p.required) for p in params if p.location != "path"]
     read = _join(path, [], keywords)

@@ -5,7 +5,7 @@ tree, never of the rendered text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -64,27 +64,28 @@ NONE = NoneValue()
 _INPUT_PRIMITIVES = {"UUID": "UUID | str"}
 
 
-def render(node: TypeNode, *, argument: bool = False) -> str:
+def render(node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None) -> str:
     """The annotation of `node`. `argument` renders it as a parameter accepts it: `Sequence`/`Mapping` for lists and
-    maps, `UUID | str` for a UUID."""
-    return _render(node, argument)
+    maps, `UUID | str` for a UUID, and an enum named in `enums` (class -> the literals of its values) also as its
+    values, `Mode | Literal['fast', 'slow']`."""
+    return _render(node, argument, enums or {})
 
 
-def _render(node: TypeNode, argument: bool) -> str:
+def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
     if isinstance(node, Primitive):
         return _INPUT_PRIMITIVES.get(node.name, node.name) if argument else node.name
     if isinstance(node, Named):
-        return node.name
+        return f"{node.name} | Literal[{enums[node.name]}]" if argument and node.name in enums else node.name
     if isinstance(node, Const):
         return f"Literal[{node.value}]"
     if isinstance(node, ListOf):
-        return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument)}]"
+        return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument, enums)}]"
     if isinstance(node, MapOf):
-        return f"{'Mapping' if argument else 'Dict'}[str, {_render(node.value, argument)}]"
+        return f"{'Mapping' if argument else 'Dict'}[str, {_render(node.value, argument, enums)}]"
     if isinstance(node, UnionOf):
-        return " | ".join(_render(member, argument) for member in node.members)
+        return " | ".join(_render(member, argument, enums) for member in node.members)
     if isinstance(node, Nullable):
-        return f"{_render(node.inner, argument)} | None"
+        return f"{_render(node.inner, argument, enums)} | None"
     if isinstance(node, AnyValue):
         return "Any"
     return "None"

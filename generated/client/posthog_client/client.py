@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime
-from typing import Any, ClassVar, Unpack, overload
+from typing import Any, ClassVar, Literal, Unpack, overload
 from uuid import UUID
 
 from . import _runtime as _rt
@@ -43,9 +43,14 @@ class DashboardsResource(_rt.SyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     def stream_tiles(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Retrieve environments dashboards stream tiles
+        """Stream a dashboard's tiles
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -63,7 +68,12 @@ class DashboardsResource(_rt.SyncResource):
         )
 
     def stream_tiles_stream(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> ContextManager[_rt.StreamedResponse]:
         """`stream_tiles`, read as the body arrives: use as a context manager."""
         return self._stream(
@@ -79,7 +89,7 @@ class DashboardsResource(_rt.SyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -88,7 +98,7 @@ class DashboardsResource(_rt.SyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -96,7 +106,7 @@ class DashboardsResource(_rt.SyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create from template json
+        """Create a dashboard from a template
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -134,7 +144,7 @@ class DashboardsResource(_rt.SyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -143,7 +153,7 @@ class DashboardsResource(_rt.SyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -151,7 +161,7 @@ class DashboardsResource(_rt.SyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create unlisted dashboard
+        """Create an unlisted dashboard from a template, one per tag
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
         Returns 409 if unlisted dashboard with this tag already exists.
@@ -192,9 +202,14 @@ class AsyncDashboardsResource(_rt.AsyncResource):
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     async def stream_tiles(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Retrieve environments dashboards stream tiles
+        """Stream a dashboard's tiles
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -212,7 +227,12 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         )
 
     def stream_tiles_stream(
-        self, project_id: str, id: int, *, format: Format | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> AsyncContextManager[_rt.AsyncStreamedResponse]:
         """`stream_tiles`, read as the body arrives: use as a context manager."""
         return self._stream(
@@ -228,7 +248,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -237,7 +257,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -245,7 +265,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create from template json
+        """Create a dashboard from a template
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -283,7 +303,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         project_id: str,
         body: DashboardInput | _rt.Unset = _rt.UNSET,
         *,
-        format: Format | _rt.Unset = _rt.UNSET,
+        format: Format | Literal["json", "txt"] | _rt.Unset = _rt.UNSET,
         name: str | None | _rt.Unset = _rt.UNSET,
         description: str | _rt.Unset = _rt.UNSET,
         pinned: bool | _rt.Unset = _rt.UNSET,
@@ -292,7 +312,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         breakdown_colors: Any | _rt.Unset = _rt.UNSET,
         data_color_theme_id: int | None | _rt.Unset = _rt.UNSET,
         tags: Sequence[str] | _rt.Unset = _rt.UNSET,
-        restriction_level: RestrictionLevelEnum | _rt.Unset = _rt.UNSET,
+        restriction_level: RestrictionLevelEnum | Literal[21, 37] | _rt.Unset = _rt.UNSET,
         last_refresh: datetime | None | _rt.Unset = _rt.UNSET,
         use_template: str | _rt.Unset = _rt.UNSET,
         use_dashboard: int | None | _rt.Unset = _rt.UNSET,
@@ -300,7 +320,7 @@ class AsyncDashboardsResource(_rt.AsyncResource):
         create_in_folder: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.RawResult:
-        """Create environments dashboards create unlisted dashboard
+        """Create an unlisted dashboard from a template, one per tag
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
         Returns 409 if unlisted dashboard with this tag already exists.
@@ -348,7 +368,7 @@ class DataColorThemesResource(_rt.SyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDataColorThemeList:
-        """List all environments data color themes
+        """List data color themes
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -419,7 +439,7 @@ class DataColorThemesResource(_rt.SyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Create environments data color themes
+        """Create a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -437,7 +457,7 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> DataColorTheme:
-        """Retrieve environments data color themes
+        """Get a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -454,7 +474,7 @@ class DataColorThemesResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments data color themes
+        """Delete a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -480,7 +500,7 @@ class DataColorThemesResource(_rt.SyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Update environments data color themes
+        """Update a data color theme (only the fields sent)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -510,7 +530,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDataColorThemeList:
-        """List all environments data color themes
+        """List data color themes
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -581,7 +601,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Create environments data color themes
+        """Create a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -599,7 +619,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> DataColorTheme:
-        """Retrieve environments data color themes
+        """Get a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -616,7 +636,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: int, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments data color themes
+        """Delete a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -642,7 +662,7 @@ class AsyncDataColorThemesResource(_rt.AsyncResource):
         colors: Any | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DataColorTheme:
-        """Update environments data color themes
+        """Update a data color theme (only the fields sent)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -673,7 +693,7 @@ class DatasetItemsResource(_rt.SyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetItemList:
-        """List all environments dataset items
+        """List dataset items
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -762,7 +782,7 @@ class DatasetItemsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Create environments dataset items
+        """Create a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -789,7 +809,7 @@ class DatasetItemsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> DatasetItem:
-        """Retrieve environments dataset items
+        """Get a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -806,7 +826,7 @@ class DatasetItemsResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments dataset items
+        """Delete a dataset item: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -841,7 +861,7 @@ class DatasetItemsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Update environments dataset items
+        """Update a dataset item (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -881,7 +901,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         offset: int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetItemList:
-        """List all environments dataset items
+        """List dataset items
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -972,7 +992,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Create environments dataset items
+        """Create a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -999,7 +1019,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> DatasetItem:
-        """Retrieve environments dataset items
+        """Get a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1016,7 +1036,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments dataset items
+        """Delete a dataset item: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1051,7 +1071,7 @@ class AsyncDatasetItemsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> DatasetItem:
-        """Update environments dataset items
+        """Update a dataset item (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1089,11 +1109,13 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all environments datasets
+        """List the datasets of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1129,7 +1151,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Dataset]:
@@ -1156,7 +1180,9 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.SyncPage[Dataset, PaginatedDatasetList]:
@@ -1200,7 +1226,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create environments datasets
+        """Create a dataset in an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1218,7 +1244,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve environments datasets
+        """Get a dataset of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1235,7 +1261,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments datasets
+        """Delete a dataset of an environment: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1266,7 +1292,7 @@ class EnvironmentDatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update environments datasets
+        """Update a dataset of an environment (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1295,11 +1321,13 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all environments datasets
+        """List the datasets of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1335,7 +1363,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Dataset]:
@@ -1362,7 +1392,9 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.AsyncPage[Dataset, PaginatedDatasetList]:
@@ -1406,7 +1438,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create environments datasets
+        """Create a dataset in an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1424,7 +1456,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve environments datasets
+        """Get a dataset of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1441,7 +1473,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete environments datasets
+        """Delete a dataset of an environment: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1472,7 +1504,7 @@ class AsyncEnvironmentDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update environments datasets
+        """Update a dataset of an environment (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1501,11 +1533,13 @@ class DatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all datasets
+        """List the datasets of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1541,7 +1575,9 @@ class DatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Iterator[Dataset]:
@@ -1568,7 +1604,9 @@ class DatasetsResource(_rt.SyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.SyncPage[Dataset, PaginatedDatasetList]:
@@ -1612,7 +1650,7 @@ class DatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create datasets
+        """Create a dataset in a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1630,7 +1668,7 @@ class DatasetsResource(_rt.SyncResource):
         )
 
     def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve datasets
+        """Get a dataset of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1647,7 +1685,7 @@ class DatasetsResource(_rt.SyncResource):
         )
 
     def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete datasets
+        """Delete a dataset of a project: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1678,7 +1716,7 @@ class DatasetsResource(_rt.SyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update datasets
+        """Update a dataset of a project (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1707,11 +1745,13 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> PaginatedDatasetList:
-        """List all datasets
+        """List the datasets of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1747,7 +1787,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> AsyncIterator[Dataset]:
@@ -1774,7 +1816,9 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         id_in: Sequence[UUID | str] | _rt.Unset = _rt.UNSET,
         limit: int | _rt.Unset = _rt.UNSET,
         offset: int | _rt.Unset = _rt.UNSET,
-        order_by: Sequence[OrderByItem] | _rt.Unset = _rt.UNSET,
+        order_by: (
+            Sequence[OrderByItem | Literal["-created_at", "-updated_at", "created_at", "updated_at"]] | _rt.Unset
+        ) = _rt.UNSET,
         search: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> _rt.AsyncPage[Dataset, PaginatedDatasetList]:
@@ -1818,7 +1862,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Create datasets
+        """Create a dataset in a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1836,7 +1880,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         )
 
     async def retrieve(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> Dataset:
-        """Retrieve datasets
+        """Get a dataset of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -1853,7 +1897,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         )
 
     async def destroy(self, project_id: str, id: UUID | str, **options: Unpack[_rt.RequestOptions]) -> None:
-        """Delete datasets
+        """Delete a dataset of a project: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -1884,7 +1928,7 @@ class AsyncDatasetsResource(_rt.AsyncResource):
         deleted: bool | None | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Dataset:
-        """Update datasets
+        """Update a dataset of a project (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment

@@ -24,7 +24,7 @@ class DashboardsApi:
     """Dashboard actions under `/api/environments/{project_id}/dashboards/`."""
 
     async def stream_tiles(self, request: requests.DashboardsStreamTilesRequest, ctx: _rt.Context) -> _rt.Reply:
-        """Retrieve environments dashboards stream tiles
+        """Stream a dashboard's tiles
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -38,7 +38,7 @@ class DashboardsApi:
     async def create_from_template_json(
         self, request: requests.DashboardsCreateFromTemplateJsonRequest, ctx: _rt.Context
     ) -> _rt.Reply:
-        """Create environments dashboards create from template json
+        """Create a dashboard from a template
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -51,7 +51,7 @@ class DashboardsApi:
     async def create_unlisted_dashboard(
         self, request: requests.DashboardsCreateUnlistedDashboardRequest, ctx: _rt.Context
     ) -> _rt.Reply:
-        """Create environments dashboards create unlisted dashboard
+        """Create an unlisted dashboard from a template, one per tag
 
         Creates an unlisted dashboard from template by tag. Enforces uniqueness (one per tag per team).
         Returns 409 if unlisted dashboard with this tag already exists.
@@ -69,7 +69,7 @@ class DataColorThemesApi:
     """Color themes for data visualizations under `/api/environments/{project_id}/data_color_themes/`."""
 
     async def list(self, request: requests.DataColorThemesListRequest, ctx: _rt.Context) -> PaginatedDataColorThemeList:
-        """List all environments data color themes
+        """List data color themes
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -81,7 +81,7 @@ class DataColorThemesApi:
         raise NotImplementedError
 
     async def create(self, request: requests.DataColorThemesCreateRequest, ctx: _rt.Context) -> DataColorTheme:
-        """Create environments data color themes
+        """Create a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -91,7 +91,7 @@ class DataColorThemesApi:
         raise NotImplementedError
 
     async def retrieve(self, request: requests.DataColorThemesRetrieveRequest, ctx: _rt.Context) -> DataColorTheme:
-        """Retrieve environments data color themes
+        """Get a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -102,7 +102,7 @@ class DataColorThemesApi:
         raise NotImplementedError
 
     async def destroy(self, request: requests.DataColorThemesDestroyRequest, ctx: _rt.Context) -> None:
-        """Delete environments data color themes
+        """Delete a data color theme
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -113,7 +113,7 @@ class DataColorThemesApi:
         raise NotImplementedError
 
     async def update(self, request: requests.DataColorThemesUpdateRequest, ctx: _rt.Context) -> DataColorTheme:
-        """Update environments data color themes
+        """Update a data color theme (only the fields sent)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -128,7 +128,7 @@ class DatasetItemsApi:
     """Items of datasets under `/api/environments/{project_id}/dataset_items/`."""
 
     async def list(self, request: requests.DatasetItemsListRequest, ctx: _rt.Context) -> PaginatedDatasetItemList:
-        """List all environments dataset items
+        """List dataset items
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -141,7 +141,7 @@ class DatasetItemsApi:
         raise NotImplementedError
 
     async def create(self, request: requests.DatasetItemsCreateRequest, ctx: _rt.Context) -> DatasetItem:
-        """Create environments dataset items
+        """Create a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -151,7 +151,7 @@ class DatasetItemsApi:
         raise NotImplementedError
 
     async def retrieve(self, request: requests.DatasetItemsRetrieveRequest, ctx: _rt.Context) -> DatasetItem:
-        """Retrieve environments dataset items
+        """Get a dataset item
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -162,7 +162,7 @@ class DatasetItemsApi:
         raise NotImplementedError
 
     async def destroy(self, request: requests.DatasetItemsDestroyRequest, ctx: _rt.Context) -> None:
-        """Delete environments dataset items
+        """Delete a dataset item: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -175,7 +175,7 @@ class DatasetItemsApi:
         raise NotImplementedError
 
     async def update(self, request: requests.DatasetItemsUpdateRequest, ctx: _rt.Context) -> DatasetItem:
-        """Update environments dataset items
+        """Update a dataset item (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -190,7 +190,7 @@ class EnvironmentDatasetsApi:
     """Datasets under `/api/environments/{project_id}/datasets/`."""
 
     async def list(self, request: requests.EnvironmentDatasetsListRequest, ctx: _rt.Context) -> PaginatedDatasetList:
-        """List all environments datasets
+        """List the datasets of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -207,7 +207,7 @@ class EnvironmentDatasetsApi:
         raise NotImplementedError
 
     async def create(self, request: requests.EnvironmentDatasetsCreateRequest, ctx: _rt.Context) -> Dataset:
-        """Create environments datasets
+        """Create a dataset in an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -217,7 +217,7 @@ class EnvironmentDatasetsApi:
         raise NotImplementedError
 
     async def retrieve(self, request: requests.EnvironmentDatasetsRetrieveRequest, ctx: _rt.Context) -> Dataset:
-        """Retrieve environments datasets
+        """Get a dataset of an environment
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -228,7 +228,7 @@ class EnvironmentDatasetsApi:
         raise NotImplementedError
 
     async def destroy(self, request: requests.EnvironmentDatasetsDestroyRequest, ctx: _rt.Context) -> None:
-        """Delete environments datasets
+        """Delete a dataset of an environment: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -241,7 +241,7 @@ class EnvironmentDatasetsApi:
         raise NotImplementedError
 
     async def update(self, request: requests.EnvironmentDatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
-        """Update environments datasets
+        """Update a dataset of an environment (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -256,7 +256,7 @@ class DatasetsApi:
     """Datasets under `/api/projects/{project_id}/datasets/`."""
 
     async def list(self, request: requests.DatasetsListRequest, ctx: _rt.Context) -> PaginatedDatasetList:
-        """List all datasets
+        """List the datasets of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -273,7 +273,7 @@ class DatasetsApi:
         raise NotImplementedError
 
     async def create(self, request: requests.DatasetsCreateRequest, ctx: _rt.Context) -> Dataset:
-        """Create datasets
+        """Create a dataset in a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -283,7 +283,7 @@ class DatasetsApi:
         raise NotImplementedError
 
     async def retrieve(self, request: requests.DatasetsRetrieveRequest, ctx: _rt.Context) -> Dataset:
-        """Retrieve datasets
+        """Get a dataset of a project
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment
@@ -294,7 +294,7 @@ class DatasetsApi:
         raise NotImplementedError
 
     async def destroy(self, request: requests.DatasetsDestroyRequest, ctx: _rt.Context) -> None:
-        """Delete datasets
+        """Delete a dataset of a project: refused, soft-delete it with an update instead
 
         Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true
 
@@ -307,7 +307,7 @@ class DatasetsApi:
         raise NotImplementedError
 
     async def update(self, request: requests.DatasetsUpdateRequest, ctx: _rt.Context) -> Dataset:
-        """Update datasets
+        """Update a dataset of a project (only the fields sent; `deleted: true` soft-deletes it)
 
         Args:
             project_id: ID of the environment (project). Under `/api/environments/` this is the environment

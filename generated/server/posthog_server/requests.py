@@ -23,7 +23,7 @@ from .models import (
 
 
 class DashboardsStreamTilesRequest(_rt.RequestModel):
-    """Retrieve environments dashboards stream tiles"""
+    """Stream a dashboard's tiles"""
 
     project_id: str
     id: int
@@ -31,7 +31,7 @@ class DashboardsStreamTilesRequest(_rt.RequestModel):
 
 
 class DashboardsCreateFromTemplateJsonRequest(_rt.RequestModel):
-    """Create environments dashboards create from template json"""
+    """Create a dashboard from a template"""
 
     project_id: str
     format: Format | None = None
@@ -39,7 +39,7 @@ class DashboardsCreateFromTemplateJsonRequest(_rt.RequestModel):
 
 
 class DashboardsCreateUnlistedDashboardRequest(_rt.RequestModel):
-    """Create environments dashboards create unlisted dashboard"""
+    """Create an unlisted dashboard from a template, one per tag"""
 
     project_id: str
     format: Format | None = None
@@ -47,7 +47,7 @@ class DashboardsCreateUnlistedDashboardRequest(_rt.RequestModel):
 
 
 class DataColorThemesListRequest(_rt.RequestModel):
-    """List all environments data color themes"""
+    """List data color themes"""
 
     project_id: str
     limit: int | None = None
@@ -55,28 +55,28 @@ class DataColorThemesListRequest(_rt.RequestModel):
 
 
 class DataColorThemesCreateRequest(_rt.RequestModel):
-    """Create environments data color themes"""
+    """Create a data color theme"""
 
     project_id: str
     body: DataColorThemeInput
 
 
 class DataColorThemesRetrieveRequest(_rt.RequestModel):
-    """Retrieve environments data color themes"""
+    """Get a data color theme"""
 
     project_id: str
     id: int
 
 
 class DataColorThemesDestroyRequest(_rt.RequestModel):
-    """Delete environments data color themes"""
+    """Delete a data color theme"""
 
     project_id: str
     id: int
 
 
 class DataColorThemesUpdateRequest(_rt.RequestModel):
-    """Update environments data color themes"""
+    """Update a data color theme (only the fields sent)"""
 
     project_id: str
     id: int
@@ -84,7 +84,7 @@ class DataColorThemesUpdateRequest(_rt.RequestModel):
 
 
 class DatasetItemsListRequest(_rt.RequestModel):
-    """List all environments dataset items"""
+    """List dataset items"""
 
     project_id: str
     dataset: UUID | None = None
@@ -93,28 +93,28 @@ class DatasetItemsListRequest(_rt.RequestModel):
 
 
 class DatasetItemsCreateRequest(_rt.RequestModel):
-    """Create environments dataset items"""
+    """Create a dataset item"""
 
     project_id: str
     body: DatasetItemInput
 
 
 class DatasetItemsRetrieveRequest(_rt.RequestModel):
-    """Retrieve environments dataset items"""
+    """Get a dataset item"""
 
     project_id: str
     id: UUID
 
 
 class DatasetItemsDestroyRequest(_rt.RequestModel):
-    """Delete environments dataset items"""
+    """Delete a dataset item: refused, soft-delete it with an update instead"""
 
     project_id: str
     id: UUID
 
 
 class DatasetItemsUpdateRequest(_rt.RequestModel):
-    """Update environments dataset items"""
+    """Update a dataset item (only the fields sent; `deleted: true` soft-deletes it)"""
 
     project_id: str
     id: UUID
@@ -122,7 +122,7 @@ class DatasetItemsUpdateRequest(_rt.RequestModel):
 
 
 class EnvironmentDatasetsListRequest(_rt.RequestModel):
-    """List all environments datasets"""
+    """List the datasets of an environment"""
 
     project_id: str
     id_in: List[UUID] | None = Field(default=None, alias="id__in")
@@ -133,28 +133,28 @@ class EnvironmentDatasetsListRequest(_rt.RequestModel):
 
 
 class EnvironmentDatasetsCreateRequest(_rt.RequestModel):
-    """Create environments datasets"""
+    """Create a dataset in an environment"""
 
     project_id: str
     body: DatasetInput
 
 
 class EnvironmentDatasetsRetrieveRequest(_rt.RequestModel):
-    """Retrieve environments datasets"""
+    """Get a dataset of an environment"""
 
     project_id: str
     id: UUID
 
 
 class EnvironmentDatasetsDestroyRequest(_rt.RequestModel):
-    """Delete environments datasets"""
+    """Delete a dataset of an environment: refused, soft-delete it with an update instead"""
 
     project_id: str
     id: UUID
 
 
 class EnvironmentDatasetsUpdateRequest(_rt.RequestModel):
-    """Update environments datasets"""
+    """Update a dataset of an environment (only the fields sent; `deleted: true` soft-deletes it)"""
 
     project_id: str
     id: UUID
@@ -162,7 +162,7 @@ class EnvironmentDatasetsUpdateRequest(_rt.RequestModel):
 
 
 class DatasetsListRequest(_rt.RequestModel):
-    """List all datasets"""
+    """List the datasets of a project"""
 
     project_id: str
     id_in: List[UUID] | None = Field(default=None, alias="id__in")
@@ -173,28 +173,28 @@ class DatasetsListRequest(_rt.RequestModel):
 
 
 class DatasetsCreateRequest(_rt.RequestModel):
-    """Create datasets"""
+    """Create a dataset in a project"""
 
     project_id: str
     body: DatasetInput
 
 
 class DatasetsRetrieveRequest(_rt.RequestModel):
-    """Retrieve datasets"""
+    """Get a dataset of a project"""
 
     project_id: str
     id: UUID
 
 
 class DatasetsDestroyRequest(_rt.RequestModel):
-    """Delete datasets"""
+    """Delete a dataset of a project: refused, soft-delete it with an update instead"""
 
     project_id: str
     id: UUID
 
 
 class DatasetsUpdateRequest(_rt.RequestModel):
-    """Update datasets"""
+    """Update a dataset of a project (only the fields sent; `deleted: true` soft-deletes it)"""
 
     project_id: str
     id: UUID

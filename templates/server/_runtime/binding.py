@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from .errors import ApiError, _loc_attr, _validation_error
 from .base import FORM_MEDIA_TYPES, JSON_MEDIA_TYPE, Context, RequestModel
+from .datetimes import refuse_naive_datetimes
 
 Handler = Callable[[Any, Context], Awaitable[Any]]
 Param = tuple[str, str, str, bool]
@@ -260,4 +261,5 @@ async def _bind(
         loc = first["loc"]
         attr = _loc_attr(loc[1:]) if loc and loc[0] == "body" else _loc_attr(loc[:1])
         raise _validation_error(first, attr=attr) from None
+    refuse_naive_datetimes(instance)
     return instance, body

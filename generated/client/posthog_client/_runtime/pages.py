@@ -29,22 +29,22 @@ _M = TypeVar("_M", bound=_Page[Any])
 
 
 class _BasePage(Generic[_T, _M]):
-    def __init__(self, model: _M, request: _Request, next_url: str | None, seen: set[str]) -> None:
+    def __init__(self, model: _M, request: _Request, next_url: str | None, seen: frozenset[str]) -> None:
         self.model = model
         """The page as the API sent it (`count`, `next`, … and `results`)."""
         self.results: Sequence[_T] = model.results
         """The items of this page."""
+        # The URLs of this page and the ones before it: a `next` pointing back to one of them ends the walk.
         self._request, self._next_url, self._seen = request, next_url, seen
 
     def has_next_page(self) -> bool:
-        """True when the API gave a `next` URL not seen before in this walk."""
+        """True when the API gave a `next` URL, other than that of this page or one before it."""
         return self._next_url is not None and self._next_url not in self._seen
 
-    def _next_request(self) -> _Request:
+    def _next_request(self) -> tuple[_Request, frozenset[str]]:
         if self._next_url is None or self._next_url in self._seen:
             raise LookupError("this is the last page: check has_next_page() first")
-        self._seen.add(self._next_url)
-        return self._request._replace(url=self._next_url)
+        return self._request._replace(url=self._next_url), self._seen | {self._next_url}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.results)} results, has_next_page={self.has_next_page()})"
@@ -53,14 +53,14 @@ class _BasePage(Generic[_T, _M]):
 class SyncPage(_BasePage[_T, _M]):
     """One page of a paginated list. Iterating it yields this page, then each following page, fetched lazily."""
 
-    def __init__(self, client: SyncClient, model: _M, request: _Request, seen: set[str]) -> None:
+    def __init__(self, client: SyncClient, model: _M, request: _Request, seen: frozenset[str]) -> None:
         next_url = client._next_url(request.url, model.next) if model.next else None
         super().__init__(model, request, next_url, seen)
         self._client = client
 
     def next_page(self) -> SyncPage[_T, _M]:
         """The following page (one request); a `LookupError` on the last page."""
-        return _fetch_sync(self._client, type(self.model), self._next_request(), self._seen)
+        return _fetch_sync(self._client, type(self.model), *self._next_request())
 
     def __iter__(self) -> Iterator[SyncPage[_T, _M]]:
         page = self
@@ -78,14 +78,14 @@ class SyncPage(_BasePage[_T, _M]):
 class AsyncPage(_BasePage[_T, _M]):
     """One page of a paginated list. `async for` over it yields this page, then each following page."""
 
-    def __init__(self, client: AsyncClient, model: _M, request: _Request, seen: set[str]) -> None:
+    def __init__(self, client: AsyncClient, model: _M, request: _Request, seen: frozenset[str]) -> None:
         next_url = client._next_url(request.url, model.next) if model.next else None
         super().__init__(model, request, next_url, seen)
         self._client = client
 
     async def next_page(self) -> AsyncPage[_T, _M]:
         """The following page (one request); a `LookupError` on the last page."""
-        return await _fetch_async(self._client, type(self.model), self._next_request(), self._seen)
+        return await _fetch_async(self._client, type(self.model), *self._next_request())
 
     async def __aiter__(self) -> AsyncIterator[AsyncPage[_T, _M]]:
         page = self
@@ -101,9 +101,11 @@ class AsyncPage(_BasePage[_T, _M]):
                 yield item
 
 
-def _fetch_sync(client: SyncClient, page: type[_M], request: _Request, seen: set[str]) -> SyncPage[Any, _M]:
+def _fetch_sync(client: SyncClient, page: type[_M], request: _Request, seen: frozenset[str]) -> SyncPage[Any, _M]:
     return SyncPage(client, _result(page, client._request(request)), request, seen)
 
 
-async def _fetch_async(client: AsyncClient, page: type[_M], request: _Request, seen: set[str]) -> AsyncPage[Any, _M]:
+async def _fetch_async(
+    client: AsyncClient, page: type[_M], request: _Request, seen: frozenset[str]
+) -> AsyncPage[Any, _M]:
     return AsyncPage(client, _result(page, await client._request(request)), request, seen)

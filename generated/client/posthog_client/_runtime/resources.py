@@ -50,7 +50,7 @@ class SyncResource:
 
     def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> SyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        return _fetch_sync(self._client, page, prepared, {prepared.url})
+        return _fetch_sync(self._client, page, prepared, frozenset({prepared.url}))
 
     def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> Iterator[_T]:
         """Lazy: the first request is sent when the first item is asked for."""
@@ -89,7 +89,7 @@ class AsyncResource:
 
     async def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> AsyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        return await _fetch_async(self._client, page, prepared, {prepared.url})
+        return await _fetch_async(self._client, page, prepared, frozenset({prepared.url}))
 
     async def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> AsyncIterator[_T]:
         """Lazy: the first request is sent when the first item is asked for."""

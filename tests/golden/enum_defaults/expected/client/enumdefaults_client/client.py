@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Unpack
+from typing import ClassVar, Literal, Unpack
 
 from . import _runtime as _rt
 from .models import Job, Level, Mode
@@ -24,10 +24,10 @@ class JobsResource(_rt.SyncResource):
         self,
         body: Job | _rt.Unset = _rt.UNSET,
         *,
-        mode: Mode | _rt.Unset = _rt.UNSET,
-        priority: Level | int | _rt.Unset = _rt.UNSET,
-        nullable_mode: Mode | None | _rt.Unset = _rt.UNSET,
-        plain: Level | int | _rt.Unset = _rt.UNSET,
+        mode: Mode | Literal["fast", "slow"] | _rt.Unset = _rt.UNSET,
+        priority: Level | Literal["low", "high"] | int | _rt.Unset = _rt.UNSET,
+        nullable_mode: Mode | Literal["fast", "slow"] | None | _rt.Unset = _rt.UNSET,
+        plain: Level | Literal["low", "high"] | int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Job:
         """jobs_create"""
@@ -49,10 +49,10 @@ class AsyncJobsResource(_rt.AsyncResource):
         self,
         body: Job | _rt.Unset = _rt.UNSET,
         *,
-        mode: Mode | _rt.Unset = _rt.UNSET,
-        priority: Level | int | _rt.Unset = _rt.UNSET,
-        nullable_mode: Mode | None | _rt.Unset = _rt.UNSET,
-        plain: Level | int | _rt.Unset = _rt.UNSET,
+        mode: Mode | Literal["fast", "slow"] | _rt.Unset = _rt.UNSET,
+        priority: Level | Literal["low", "high"] | int | _rt.Unset = _rt.UNSET,
+        nullable_mode: Mode | Literal["fast", "slow"] | None | _rt.Unset = _rt.UNSET,
+        plain: Level | Literal["low", "high"] | int | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Job:
         """jobs_create"""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, List, Unpack
+from typing import ClassVar, List, Literal, Unpack
 
 from . import _runtime as _rt
 from .models import Sort, Status, Ticket
@@ -23,8 +23,8 @@ class TicketsResource(_rt.SyncResource):
     def list(
         self,
         *,
-        status: Status | _rt.Unset = _rt.UNSET,
-        sort: Sort | _rt.Unset = _rt.UNSET,
+        status: Status | Literal["open", "in-progress", "closed", "3rd-party"] | _rt.Unset = _rt.UNSET,
+        sort: Sort | Literal["asc", "desc"] | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> List[Ticket]:
         """tickets_list"""
@@ -39,8 +39,8 @@ class AsyncTicketsResource(_rt.AsyncResource):
     async def list(
         self,
         *,
-        status: Status | _rt.Unset = _rt.UNSET,
-        sort: Sort | _rt.Unset = _rt.UNSET,
+        status: Status | Literal["open", "in-progress", "closed", "3rd-party"] | _rt.Unset = _rt.UNSET,
+        sort: Sort | Literal["asc", "desc"] | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> List[Ticket]:
         """tickets_list"""
