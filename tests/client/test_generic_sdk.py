@@ -174,7 +174,7 @@ def use(client: TasksClient) -> None:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tasks")
     (root / "tasks.yaml").write_text(SPEC)
-    api, files = generate_files(str(root / "tasks.yaml"))
+    api, files, _warnings = generate_files(str(root / "tasks.yaml"))
     assert (api.client_package, api.server_package) == ("tasks_client", "tasks_server")
     write_tree(root / "out", files)
     return root / "out"
