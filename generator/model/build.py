@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from generator.config import Settings
 from generator.errors import Finding
 from generator.model import imports, names, text
 from generator.model.ir import Alias, Api
@@ -15,9 +16,11 @@ from generator.model.schemas import SchemaTypes
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
-def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None = None) -> Api:
+def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None = None, settings: Settings | None = None) -> Api:
     """`pointers` maps id() of the document's mappings and lists to their JSON pointers (see load.pointer_index),
-    so the warnings name the node they are about."""
+    so the warnings name the node they are about. `settings`: the project's configuration (package and project
+    names, version, description, licence, authors); the document decides whatever it leaves unset."""
+    settings = settings or Settings()
     warnings: list[Finding] = []
     info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
     title = str(info.get("title") or "API")
@@ -30,7 +33,10 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
     raw_version = str(info.get("version") or "")
-    version = raw_version if _PEP440.fullmatch(raw_version) else "0.0.0"
+    version = settings.version or (raw_version if _PEP440.fullmatch(raw_version) else "0.0.0")
+    client_package = settings.client_package or names.package(title, "client")
+    server_package = settings.server_package or names.package(title, "server")
+    toml = lambda value: text.toml_string(value)[1:-1]  # noqa: E731
     models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
     model_names = tuple([*types.enums, *types.models, *types.aliases])
     snippets_by_kind = {
@@ -45,11 +51,20 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         title=text.one_line(title),
         version=version,
         source=text.one_line(source),
-        client_package=names.package(title, "client"),
-        server_package=names.package(title, "server"),
+        client_package=client_package,
+        server_package=server_package,
+        client_project=settings.client_project or client_package,
+        server_project=settings.server_project or server_package,
+        client_description=toml(settings.description or f"Typed Python client for the {title} API, generated from its OpenAPI document."),
+        server_description=toml(
+            settings.description
+            or f"FastAPI server stub and in-memory fake of the {title} API, generated from its OpenAPI document."
+        ),
+        license=toml(settings.license or ""),
+        authors=tuple((toml(name), toml(email)) for name, email in settings.authors),
         client_class=client_class,
         async_client_class=f"Async{client_class}",
-        user_agent=text.literal(f"{names.package(title, 'client')}/{version}"),
+        user_agent=text.literal(f"{client_package}/{version}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),
         default_host=hosts[0][1] if hosts else text.literal("http://localhost"),
