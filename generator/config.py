@@ -148,6 +148,7 @@ def _settings(table: Any, where: _Locator, base: Path, cwd: Path) -> Settings:
             raise where.error("tool.specgen", key, f"{key}: {exc}") from None
     if "rules" in table:
         values["rules"] = _rules(table["rules"], where)
+    values.setdefault("out", Settings.out)
     for key in ("spec", "out", "templates"):
         if key in values:
             values[key] = _relative(str(base / values[key]), cwd)

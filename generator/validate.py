@@ -47,7 +47,7 @@ def validate(doc: Document, *, rules: RuleSet | None = None, lenient: bool = Fal
         for problem in rules.apply(iter(found)):
             (warnings if problem.severity == "warning" else problems).append(problem)
     if problems:
-        raise SpecError(sorted(problems, key=lambda p: (p.line, p.column, p.message)))
+        raise SpecError(sorted([*problems, *warnings], key=lambda p: (p.line, p.column, p.message)))
     return sorted(warnings, key=lambda p: (p.line, p.column, p.message))
 
 
