@@ -3,7 +3,10 @@ errors of a broken table, and the command line without a document."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Callable
@@ -57,8 +60,8 @@ OUTPUT_CASES: dict[str, tuple[str, Callable[[dict[str, str]], None]]] = {
         'authors = [{name = "Ada", email = "ada@example.com"}, {email = "team@example.com"}]\n',
         lambda f: _equal(_pyproject(f, "client").get("authors"), [{"name": "Ada", "email": "ada@example.com"}, {"email": "team@example.com"}]),
     ),
-    "development-key-prefix": ('development-key-prefix = "notes_dev_"\n', lambda f: _in("'notes_dev_'", _server_file(f, "__main__.py"))),
-    "invalid-key-message": ('invalid-key-message = "Unknown notes key."\n', lambda f: _in("'Unknown notes key.'", _server_file(f, "app.py"))),
+    "development-key-prefix": ('development-key-prefix = "notes_dev_"\n', lambda f: _in('"notes_dev_"', _server_file(f, "__main__.py"))),
+    "invalid-key-message": ('invalid-key-message = "Unknown notes key."\n', lambda f: _in('"Unknown notes key."', _server_file(f, "app.py"))),
 }  # fmt: skip
 
 
@@ -121,6 +124,55 @@ def test_rules_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyte
     err = capsys.readouterr().err
     assert "error: operation has no tag (at /paths/~1notes~1{id}~1/get) [rule operation-tags]" in err
     assert err.count("warning: operation has no summary") == 3
+
+
+SERVER_SCRIPT = """
+import asyncio, runpy, sys
+
+import httpx
+import uvicorn
+from {package} import create_app
+
+
+async def answer() -> httpx.Response:
+    transport = httpx.ASGITransport(app=create_app(keys={{"good": ["*"]}}))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        return await client.get("/notes/", headers={{"Authorization": "Bearer wrong"}})
+
+
+response = asyncio.run(answer())
+print(response.status_code, response.json()["detail"])
+uvicorn.run = lambda *args, **kwargs: None  # serve() prints the development key, then would run the server
+sys.argv = ["{package}"]
+runpy.run_module("{package}", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(
+    "table, spec_extension, status_line, key_prefix",
+    [
+        ("", "", "401 Invalid API key.", "Bearer dev_"),  # neutral defaults
+        ("", "      x-specgen-server: {development-key-prefix: nt_, invalid-key-message: No such key.}\n", "401 No such key.", "Bearer nt_"),
+        ('development-key-prefix = "notes_dev_"\ninvalid-key-message = "Unknown notes key."\n',
+         "      x-specgen-server: {development-key-prefix: nt_, invalid-key-message: No such key.}\n",
+         "401 Unknown notes key.", "Bearer notes_dev_"),  # the configuration wins over the document
+    ],
+)  # fmt: skip
+def test_the_server_says_what_the_document_or_configuration_says_about_keys(
+    table: str, spec_extension: str, status_line: str, key_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tmp_path, table, monkeypatch)
+    spec = project / "api" / "notes.yaml"
+    spec.write_text(spec.read_text().replace("      scheme: bearer\n", "      scheme: bearer\n" + spec_extension))
+    assert main(["generate"]) == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTES_")}
+    env["PYTHONPATH"] = str(project / "generated" / "server")
+    script = SERVER_SCRIPT.format(package="notes_server")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[0] == status_line
+    assert any(line.strip().startswith(f"Authorization: {key_prefix}") for line in lines), lines
 
 
 def test_every_key_has_a_test() -> None:

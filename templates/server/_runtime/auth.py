@@ -12,6 +12,8 @@ from starlette.requests import Request
 from .errors import ApiError
 
 Keys = dict[str, frozenset[str]]
+# The 401 detail for a key that is not configured; a document or project sets its own (make_app's invalid_key_message).
+DEFAULT_INVALID_KEY_MESSAGE = "Invalid API key."
 
 
 def _parse_keys(data: Any, source: str) -> Keys:
@@ -50,7 +52,7 @@ def load_keys(keys: Mapping[str, Sequence[str]] | None, keys_env: str | None) ->
 def _has_scope(granted: frozenset[str], required: str) -> bool:
     if "*" in granted or required in granted:
         return True
-    # As in PostHog, `<object>:write` implies `<object>:read`.
+    # `<object>:write` implies `<object>:read`.
     obj, _, action = required.partition(":")
     return action == "read" and f"{obj}:write" in granted
 
@@ -73,7 +75,7 @@ def _authenticate(request: Request, scopes: Sequence[str]) -> tuple[str, frozens
     if granted is None:
         raise ApiError(
             401,
-            "Invalid personal API key.",
+            getattr(request.app.state, "invalid_key_message", DEFAULT_INVALID_KEY_MESSAGE),
             code="authentication_failed",
             type="authentication_error",
             headers=challenge,

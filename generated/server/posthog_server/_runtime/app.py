@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .auth import Keys, load_keys, load_keys_file
+from .auth import DEFAULT_INVALID_KEY_MESSAGE, Keys, load_keys, load_keys_file
 from .errors import ApiError, BodyTooLarge, _loc_attr, _server_error, _too_large, _validation_error
 from .routes import _allowed_methods
 
@@ -127,10 +127,12 @@ def make_app(
     keys: Mapping[str, Sequence[str]] | None = None,
     keys_env: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    invalid_key_message: str = DEFAULT_INVALID_KEY_MESSAGE,
 ) -> FastAPI:
-    """The FastAPI app with PostHog-shaped errors, API keys and the request body limit."""
+    """The FastAPI app with the runtime's error bodies, API keys and the request body limit."""
     app = FastAPI(title=title, version=version)
     app.state.api_keys = load_keys(keys, keys_env)
+    app.state.invalid_key_message = invalid_key_message
     app.state.max_body_bytes = max_body_bytes
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(ApiError, _api_error)
@@ -144,7 +146,14 @@ def make_app(
 # --------------------------------------------------------------------------------------------------- command line
 
 
-def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv: Sequence[str] | None = None) -> None:
+def serve(
+    create_app: Callable[..., FastAPI],
+    *,
+    prog: str,
+    keys_env: str,
+    argv: Sequence[str] | None = None,
+    dev_key_prefix: str = "dev_",
+) -> None:
     """`python -m <server>`: parse the command line, configure keys, run uvicorn."""
     parser = argparse.ArgumentParser(prog=prog, description="Serve the API (in-memory implementation by default).")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
@@ -167,7 +176,7 @@ def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv:
     else:
         keys = load_keys(None, keys_env) or None
     if not keys:
-        dev_key = "phx_dev_" + secrets.token_urlsafe(24)
+        dev_key = dev_key_prefix + secrets.token_urlsafe(24)
         keys = {dev_key: frozenset({"*"})}
         print(f"No API keys configured (${keys_env} or --keys-file); development key with every scope:", flush=True)
         print(f"    Authorization: Bearer {dev_key}", flush=True)

@@ -46,6 +46,13 @@ def create_app(
     ENUMDEFAULTS_API_KEYS environment variable (a JSON object) or a keys file.
     """
     store = store or _mem.Store()
-    app = _rt.make_app("Enum Defaults", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "Enum Defaults",
+        "1.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(jobs_router(jobs or memory.MemoryJobsApi(store)))
     return app

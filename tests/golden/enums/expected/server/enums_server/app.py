@@ -45,6 +45,13 @@ def create_app(
     ENUMS_API_KEYS environment variable (a JSON object) or a keys file.
     """
     store = store or _mem.Store()
-    app = _rt.make_app("Enums", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "Enums",
+        "1.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(tickets_router(tickets or memory.MemoryTicketsApi(store)))
     return app

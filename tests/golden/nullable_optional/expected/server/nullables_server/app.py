@@ -56,6 +56,13 @@ def create_app(
     NULLABLES_API_KEYS environment variable (a JSON object) or a keys file.
     """
     store = store or _mem.Store()
-    app = _rt.make_app("Nullables", "2.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "Nullables",
+        "2.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(profiles_router(profiles or memory.MemoryProfilesApi(store)))
     return app

@@ -68,7 +68,14 @@ def create_app(
     ODDNAMES2NDEDITION_API_KEYS environment variable (a JSON object) or a keys file.
     """
     store = store or _mem.Store()
-    app = _rt.make_app("odd names: 2nd edition", "0.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "odd names: 2nd edition",
+        "0.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(class__router(class_ or memory.MemoryClassApi(store)))
     app.include_router(with_space_and_slash_router(with_space_and_slash or memory.MemoryWithSpaceAndSlashApi(store)))
     return app

@@ -110,7 +110,14 @@ def create_app(
     PARAMS_API_KEYS environment variable (a JSON object) or a keys file.
     """
     store = store or _mem.Store()
-    app = _rt.make_app("Params", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "Params",
+        "1.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(issues_router(issues or memory.MemoryIssuesApi(store)))
     app.include_router(orgs_router(orgs or memory.MemoryOrgsApi(store)))
     return app
