@@ -10,7 +10,7 @@ import keyword
 import os
 import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -153,8 +153,7 @@ def _settings(table: Any, where: _Locator, base: Path, cwd: Path) -> Settings:
         if key in values:
             values[key] = _relative(str(base / values[key]), cwd)
     values["source"] = where.file
-    known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known})
+    return Settings(**values)
 
 
 class _Invalid(Exception):

@@ -37,6 +37,7 @@ KINDS = {
     "openapi": "the document breaks the OpenAPI schema",
     "rule": "one of the validation rules; the rule is named after the kind: [rule operation-tags]",
     "config": "the [tool.specgen] configuration is not valid",
+    "extension": "one of specgen's x- extensions in the document has the wrong shape",
     "template": "a template (a custom one, usually) cannot be read or rendered",
     "output": "the output folder cannot be written safely",
     "naming": "two names in the document become the same Python name; one was changed",

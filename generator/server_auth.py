@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from generator.config import Settings
+from generator.errors import Problem, pointer_join
+from generator.load import Document
 
 EXTENSION = "x-specgen-server"
 DEFAULT_DEVELOPMENT_KEY_PREFIX = "dev_"
@@ -45,13 +47,36 @@ def server_auth(spec: dict[str, Any], settings: Settings) -> ServerAuth:
     return ServerAuth(repr(prefix), repr(" ".join((message or DEFAULT_INVALID_KEY_MESSAGE).split())[:200]))
 
 
+def extension_problems(doc: Document) -> Iterator[Problem]:
+    """A malformed extension is an error at its location, never silently ignored."""
+    components = doc.data.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    for name, scheme in (schemes if isinstance(schemes, dict) else {}).items():
+        if not isinstance(scheme, dict) or EXTENSION not in scheme:
+            continue
+        pointer = pointer_join(pointer_join("/components/securitySchemes", name), EXTENSION)
+        extension = scheme[EXTENSION]
+        if not isinstance(extension, dict):
+            yield doc.problem(f"{EXTENSION} must be a mapping", pointer, "extension")
+            continue
+        for key, value in extension.items():
+            at = pointer_join(pointer, key)
+            if key not in ("development-key-prefix", "invalid-key-message"):
+                yield doc.problem(f"unknown key {key!r} in {EXTENSION}", at, "extension")
+            elif not _text(value):
+                yield doc.problem(f"{key} must be a non-empty string", at, "extension")
+            elif key == "development-key-prefix" and not _PREFIX.match(value):
+                yield doc.problem(f"{key}: up to 32 letters, digits, '_', '.' or '-'", at, "extension")
+
+
 def _extension(spec: dict[str, Any]) -> dict[str, Any]:
     """The extension of the first security scheme that has one."""
     components = spec.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     for scheme in (schemes if isinstance(schemes, dict) else {}).values():
-        if isinstance(scheme, dict) and isinstance(scheme.get(EXTENSION), dict):
-            return scheme[EXTENSION]
+        extension = scheme.get(EXTENSION) if isinstance(scheme, dict) else None
+        if isinstance(extension, dict):
+            return extension
     return {}
 
 

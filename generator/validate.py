@@ -18,7 +18,9 @@ from generator.errors import Problem, SpecError, pointer_join
 from generator.examples import example_problems
 from generator.load import Document
 from generator.refs import deref
-from generator.rules import RuleSet, operations, opinionated_problems
+from generator.rules import RuleSet, opinionated_problems
+from generator.server_auth import extension_problems
+from generator.rules import operations as operations  # the model walks operations the same way
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 _LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
 _WRONG_CONTAINER = re.compile(r"is not of type ['\"](object|array)['\"]")
@@ -41,7 +43,7 @@ def validate(doc: Document, *, rules: RuleSet | None = None, lenient: bool = Fal
         problems = [p for p in problems if isinstance(p, _Blocking)]
     # Our correctness rules read only what they check, so they run on a document the schema refused too
     # (the validator's own duplicate-operationId and path-parameter errors are dropped for these).
-    problems += list(_correctness_problems(doc))
+    problems += [*_correctness_problems(doc), *extension_problems(doc)]
     if rules is not None and not problems:
         found = [*example_problems(doc, version, _from_validation_error), *opinionated_problems(doc, rules)]
         for problem in rules.apply(iter(found)):

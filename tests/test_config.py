@@ -238,3 +238,12 @@ def test_help_names_specgen_and_documents_exit_codes(capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.startswith("specgen ")
+
+
+def test_a_malformed_server_extension_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(NOTES.read_text().replace("      scheme: bearer\n", "      scheme: bearer\n      x-specgen-server: {development-key-prefix: 'a b', colour: red}\n"))
+    assert main(["generate", "--spec", str(spec), "--out", str(tmp_path / "out")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": error: ")[0] for line in lines] == [f"{spec}:59:26", f"{spec}:59:57"]
+    assert all(line.endswith("[extension]") for line in lines) and "colour" in lines[1]

@@ -36,7 +36,6 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     version = settings.version or (raw_version if _PEP440.fullmatch(raw_version) else "0.0.0")
     client_package = settings.client_package or names.package(title, "client")
     server_package = settings.server_package or names.package(title, "server")
-    toml = lambda value: text.toml_string(value)[1:-1]  # noqa: E731
     models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
     model_names = tuple([*types.enums, *types.models, *types.aliases])
     snippets_by_kind = {
@@ -55,13 +54,13 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         server_package=server_package,
         client_project=settings.client_project or client_package,
         server_project=settings.server_project or server_package,
-        client_description=toml(settings.description or f"Typed Python client for the {title} API, generated from its OpenAPI document."),
-        server_description=toml(
+        client_description=_toml(settings.description or f"Typed Python client for the {title} API, generated from its OpenAPI document."),
+        server_description=_toml(
             settings.description
             or f"FastAPI server stub and in-memory fake of the {title} API, generated from its OpenAPI document."
         ),
-        license=toml(settings.license or ""),
-        authors=tuple((toml(name), toml(email)) for name, email in settings.authors),
+        license=_toml(settings.license or ""),
+        authors=tuple((_toml(name), _toml(email)) for name, email in settings.authors),
         client_class=client_class,
         async_client_class=f"Async{client_class}",
         user_agent=text.literal(f"{client_package}/{version}"),
@@ -83,6 +82,11 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         model_imports={kind: imports.used_models(snippets, model_names) for kind, snippets in snippets_by_kind.items()},
         warnings=tuple(warnings),
     )
+
+
+def _toml(value: str) -> str:
+    """Text escaped for a TOML basic string, without the quotes."""
+    return text.toml_string(value)[1:-1]
 
 
 def _alias_order(aliases: dict[str, Alias]) -> tuple[Alias, ...]:
