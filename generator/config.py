@@ -43,7 +43,6 @@ class Settings:
     rules: tuple[tuple[str, str], ...] = ()  # (rule name, severity) as configured, in file order
     development_key_prefix: str | None = None  # default: the document's x-specgen extension, else "dev_"
     invalid_key_message: str | None = None  # default: the document's x-specgen extension, else "Invalid API key."
-    source: str = ""  # the file the settings came from, "" for none
 
     @property
     def rule_severities(self) -> dict[str, str]:
@@ -152,7 +151,6 @@ def _settings(table: Any, where: _Locator, base: Path, cwd: Path) -> Settings:
     for key in ("spec", "out", "templates"):
         if key in values:
             values[key] = _relative(str(base / values[key]), cwd)
-    values["source"] = where.file
     return Settings(**values)
 
 
