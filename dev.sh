@@ -43,8 +43,8 @@ install() {
 run_suite() {
   local py=$1
   shift
-  say "validating spec/posthog.yaml"
-  "$py" -m generator validate spec/posthog.yaml
+  say "validating the document pyproject.toml configures (spec/posthog.yaml) with its rule set"
+  "$py" -m generator validate
   say "checking that generated/ is what the generator makes now"
   "$py" -m generator check
   say "running the test suite (pytest -q $*)"

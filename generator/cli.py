@@ -4,36 +4,86 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 from pathlib import Path
 
+from generator.config import TARGETS, ConfigError, Settings, load_settings, with_overrides
 from generator.errors import Problem, SpecError
 from generator.model.ir import Api
 from generator.pipeline import generate_files, load_valid
+from generator.report import FORMATS, report
+from generator.rules import RULES, RuleSet
 from generator.write import drift, write_tree
 
-DEFAULT_SPEC = "spec/posthog.yaml"
-DEFAULT_OUT = "generated"
+OK, FAILED, USAGE = 0, 1, 2
+EXIT_CODES = """exit status:
+  0    success: the document is valid, the output was written or is up to date
+  1    the document has errors, the output is stale, or it cannot be written
+  2    a command-line or configuration error (no document given, an unknown key in [tool.specgen], ...),
+       or an unexpected error in specgen itself (run with --debug for a traceback)
+  130  interrupted (Ctrl-C); the previous output is untouched"""
+CONFIGURATION = """configuration: the [tool.specgen] table of the nearest pyproject.toml (from the current folder up), or the
+file given with --config; command-line flags override it. See README.md, "Configuration"."""
+NO_SPEC = (
+    "no OpenAPI document given: pass one (specgen validate api.yaml, specgen generate --spec api.yaml), "
+    'or set spec = "api.yaml" in the [tool.specgen] table of your pyproject.toml (or a file given with --config)'
+)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("specgen")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="specgen",
+        description="Spec-first generator: a typed Python client and a FastAPI server stub from an OpenAPI 3.0/3.1 document.",
+        epilog=f"{CONFIGURATION}\n\n{EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"specgen {_version()}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="read [tool.specgen] from FILE instead of the nearest pyproject.toml")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{validate,generate,check}")
+    rules = ", ".join(f"{name} ({rule.default})" for name, rule in RULES.items())
+    validate = commands.add_parser(
+        "validate", parents=[common], help="validate documents: the OpenAPI schema plus a rule set",
+        epilog=f"rules (default severity): {rules}\n\n{EXIT_CODES}", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    validate.add_argument("specs", nargs="*", metavar="SPEC", help="documents to validate (default: spec in the configuration)")
+    validate.add_argument(
+        "--lenient", action="store_true",
+        help="for documents you do not own: only the correctness rules, whatever the configuration switches on; "
+        "examples that do not match their schema are warnings",
+    )  # fmt: skip
+    validate.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, or github (workflow annotations)")
+    for name, text in (("generate", "write the client and server into --out"), ("check", "fail with a diff if --out is stale")):
+        command = commands.add_parser(
+            name, parents=[common], help=text, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        command.add_argument("--spec", help="the OpenAPI document (default: spec in the configuration)")
+        command.add_argument("--out", help="the output folder (default: out in the configuration, else generated)")
+        command.add_argument("--target", choices=TARGETS, action="append", help="generate only this (repeatable; default: both)")
+        command.add_argument("--templates", metavar="DIR", help="a folder of templates replacing the built-in ones")
+        command.add_argument("--lenient", action="store_true", help="report OpenAPI schema problems as warnings and go on")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Spec-first client and server generator.")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
-    commands = parser.add_subparsers(dest="command", required=True)
-    check_spec = commands.add_parser("validate", help="validate a spec: OpenAPI schema plus our own rules")
-    check_spec.add_argument("specs", nargs="*", metavar="SPEC", help=f"documents to validate (default {DEFAULT_SPEC})")
-    check_spec.add_argument("--lenient", action="store_true", help="skip the policy rules (tags, scopes, examples)")
-    for name, text in (("generate", "write the client and server into --out"), ("check", "fail with a diff if --out is stale")):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--spec", default=DEFAULT_SPEC)
-        command.add_argument("--out", default=DEFAULT_OUT)
-        command.add_argument("--lenient", action="store_true", help="report OpenAPI schema problems as warnings and go on")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         return _run(args)
+    except ConfigError as exc:
+        print(exc.problem, file=sys.stderr)
+        return USAGE
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return 1
+        return FAILED
     except KeyboardInterrupt:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return 130
@@ -41,51 +91,66 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
-        return 2
+        return USAGE
 
 
 def _run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
     if args.command == "validate":
-        problems = []
-        for spec in args.specs or [DEFAULT_SPEC]:
-            try:
-                load_valid(spec, policy=not args.lenient)
-                print(f"{spec}: valid")
-            except SpecError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise SpecError(problems)
-        return 0
-    api, files, warnings = _generate(args)
+        return _validate(args, settings)
+    targets = tuple(t for t in TARGETS if t in args.target) if args.target else None
+    settings = with_overrides(settings, spec=args.spec, out=args.out, targets=targets, templates=args.templates)
+    if settings.spec is None:
+        print(f"error: {NO_SPEC}", file=sys.stderr)
+        return USAGE
+    api, files, warnings = _generate(args, settings)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    out = Path(args.out)
+    out = Path(settings.out)
     if args.command == "check":
         diffs = drift(out, files)
         sys.stdout.write("".join(diffs))
         if diffs:
-            print(f"{len(diffs)} file(s) differ from {args.spec}; run: python -m generator generate --spec {args.spec} --out {args.out}", file=sys.stderr)
-            return 1
-        print(f"{out}: up to date with {args.spec}")
-        return 0
-    report = write_tree(out, files)
-    print(f"{out}: {report.written} written, {report.unchanged} unchanged, {report.removed} removed")
-    return 0
+            again = f"specgen generate --spec {settings.spec} --out {settings.out}"
+            print(f"{len(diffs)} file(s) differ from {settings.spec}; run: {again}", file=sys.stderr)
+            return FAILED
+        print(f"{out}: up to date with {settings.spec}")
+        return OK
+    result = write_tree(out, files)
+    print(f"{out}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed")
+    return OK
 
 
-def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str], list[Problem]]:
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    specs = args.specs or ([settings.spec] if settings.spec else [])
+    if not specs:
+        print(f"error: {NO_SPEC}", file=sys.stderr)
+        return USAGE
+    rules = RuleSet.configured(settings.rule_severities, lenient=args.lenient)
+    checked: list[tuple[str, list[Problem]]] = []
+    for spec in specs:
+        try:
+            checked.append((spec, load_valid(spec, rules=rules)[1]))
+        except SpecError as exc:
+            checked.append((spec, exc.problems))
+    report(args.format, checked)
+    failed = any(p.severity == "error" for _spec, problems in checked for p in problems)
+    return FAILED if failed else OK
+
+
+def _generate(args: argparse.Namespace, settings: Settings) -> tuple[Api, dict[str, str], list[Problem]]:
     """generate_files; with --lenient, a crash on a document that broke the schema is that document's error."""
+    spec = str(settings.spec)
     try:
-        return generate_files(args.spec, lenient=args.lenient)
+        return generate_files(spec, lenient=args.lenient, settings=settings)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:
         if not args.lenient or args.debug:
             raise
-        warnings: list[Problem] = []
-        load_valid(args.spec, policy=False, warnings=warnings)
+        _doc, warnings = load_valid(spec, lenient=True)
         for warning in warnings:
             print(warning, file=sys.stderr)
         reason = f"{type(exc).__name__}: {exc}"
         message = f"cannot generate from this document as it is ({reason}); fix the schema problems reported above"
-        raise SpecError([Problem(args.spec, message, "", 1, 1, kind="openapi")]) from None
+        raise SpecError([Problem(spec, message, "", 1, 1, kind="openapi")]) from None

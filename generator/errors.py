@@ -9,19 +9,24 @@ from dataclasses import dataclass, replace
 class Problem:
     file: str
     message: str
-    pointer: str = ""
+    pointer: str | None = ""  # None: the problem is about a file that is not the document (configuration, template)
     line: int = 0
     column: int = 0
     kind: str = "invalid"  # one of KINDS: what sort of problem, stable for scripts and tests (the message may change)
     severity: str = "error"  # or "warning": reported, and generation goes on
+    rule: str = ""  # the validation rule that found it (kind "rule"), see generator/rules.py
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         at = f" (at {_shorten(self.pointer or '/')})" if self.pointer is not None else ""
-        return f"{where}: {self.severity}: {self.message}{at} [{self.kind}]"
+        kind = f"{self.kind} {self.rule}" if self.rule else self.kind
+        return f"{where}: {self.severity}: {self.message}{at} [{kind}]"
 
     def as_warning(self) -> Problem:
         return replace(self, severity="warning")
+
+    def for_rule(self, rule: str) -> Problem:
+        return replace(self, rule=rule)
 
 
 KINDS = {
@@ -30,7 +35,10 @@ KINDS = {
     "limit": "one of our size, depth or expansion limits",
     "reference": "a $ref that is refused, missing or cyclic",
     "openapi": "the document breaks the OpenAPI schema",
-    "rule": "one of our validation rules",
+    "rule": "one of the validation rules; the rule is named after the kind: [rule operation-tags]",
+    "config": "the [tool.specgen] configuration is not valid",
+    "extension": "one of specgen's x- extensions in the document has the wrong shape",
+    "template": "a template (a custom one, usually) cannot be read or rendered",
     "output": "the output folder cannot be written safely",
     "naming": "two names in the document become the same Python name; one was changed",
     "internal": "a generator bug",

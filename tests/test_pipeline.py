@@ -63,7 +63,7 @@ def test_check_passes_on_main_and_fails_with_a_diff_after_a_description_edit(tmp
     assert result.returncode == 1
     added = [line for line in result.stdout.splitlines() if line.startswith("+") and "UUID, edited" in line]
     assert added, result.stdout
-    assert "run: python -m generator generate" in result.stderr
+    assert "run: specgen generate" in result.stderr
 
 
 def _tree_digest(folder: Path) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from generator.config import Settings
 from generator.errors import Finding
 from generator.model import imports, names, readme, text, types
 from generator.model.ir import Alias, Api
@@ -15,9 +16,11 @@ from generator.model.schemas import SchemaTypes
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
-def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None = None) -> Api:
+def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None = None, settings: Settings | None = None) -> Api:
     """`pointers` maps id() of the document's mappings and lists to their JSON pointers (see load.pointer_index),
-    so the warnings name the node they are about."""
+    so the warnings name the node they are about. `settings`: the project's configuration (package and project
+    names, version, description, licence, authors); the document decides whatever it leaves unset."""
+    settings = settings or Settings()
     warnings: list[Finding] = []
     info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
     title = str(info.get("title") or "API")
@@ -30,7 +33,9 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
     raw_version = str(info.get("version") or "")
-    version = raw_version if _PEP440.fullmatch(raw_version) else "0.0.0"
+    version = settings.version or (raw_version if _PEP440.fullmatch(raw_version) else "0.0.0")
+    client_package = settings.client_package or names.package(title, "client")
+    server_package = settings.server_package or names.package(title, "server")
     models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
     model_names = tuple([*types.enums, *types.models, *types.aliases])
     used_by_kind = {
@@ -41,7 +46,6 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         "memory": imports.memory_uses(resources),
         "app": imports.app_uses(resources),
     }
-    client_package = names.package(title, "client")
     readme_names = readme.Names(
         client_package, client_class, f"Async{client_class}", f"{prefix}_HOST", f"{prefix}_{_api_key_name(spec)}", f"{prefix}_LOG"
     )
@@ -50,10 +54,19 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         version=version,
         source=text.one_line(source),
         client_package=client_package,
-        server_package=names.package(title, "server"),
+        server_package=server_package,
+        client_project=settings.client_project or client_package,
+        server_project=settings.server_project or server_package,
+        client_description=_toml(settings.description or f"Typed Python client for the {title} API, generated from its OpenAPI document."),
+        server_description=_toml(
+            settings.description
+            or f"FastAPI server stub and in-memory fake of the {title} API, generated from its OpenAPI document."
+        ),
+        license=_toml(settings.license or ""),
+        authors=tuple((_toml(name), _toml(email)) for name, email in settings.authors),
         client_class=client_class,
         async_client_class=f"Async{client_class}",
-        user_agent=text.literal(f"{names.package(title, 'client')}/{version}"),
+        user_agent=text.literal(f"{client_package}/{version}"),
         api_key_env=text.literal(f"{prefix}_{_api_key_name(spec)}"),
         host_env=text.literal(f"{prefix}_HOST"),
         log_env=text.literal(f"{prefix}_LOG"),
@@ -75,6 +88,11 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         tag_groups=readme.tag_groups(spec, resources),
         warnings=tuple(warnings),
     )
+
+
+def _toml(value: str) -> str:
+    """Text escaped for a TOML basic string, without the quotes."""
+    return text.toml_string(value)[1:-1]
 
 
 def _alias_order(aliases: dict[str, Alias]) -> tuple[Alias, ...]:

@@ -221,6 +221,12 @@ class Api:
     source: str  # spec file name shown in headers, escaped
     client_package: str
     server_package: str
+    client_project: str  # distribution names (pyproject.toml), from the configuration; default: the package names
+    server_project: str
+    client_description: str  # escaped for a TOML basic string
+    server_description: str
+    license: str  # escaped for a TOML basic string, "" for none
+    authors: tuple[tuple[str, str], ...]  # (name, email) escaped for TOML basic strings, either may be ""
     client_class: str
     async_client_class: str
     user_agent: str  # Python literal

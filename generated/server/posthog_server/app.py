@@ -396,7 +396,14 @@ def create_app(
     The in-memory implementation keeps its data in `store`: by default in memory, or in the SQLite file `db`.
     """
     store = store or _mem.open_store(db)
-    app = _rt.make_app("PostHog", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "PostHog",
+        "1.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid personal API key.",
+    )
     app.include_router(dashboards_router(dashboards or memory.MemoryDashboardsApi(store)))
     app.include_router(data_color_themes_router(data_color_themes or memory.MemoryDataColorThemesApi(store)))
     app.include_router(dataset_items_router(dataset_items or memory.MemoryDatasetItemsApi(store)))

@@ -53,11 +53,11 @@ def _fail(prog: str, message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def _keys(args: argparse.Namespace, keys_env: str) -> dict[str, Any]:
+def _keys(args: argparse.Namespace, keys_env: str, dev_key_prefix: str) -> dict[str, Any]:
     keys = load_keys_file(args.keys_file) if args.keys_file else load_keys(None, keys_env)
     if keys:
         return keys_as_config(keys)
-    dev_key = "phx_dev_" + secrets.token_urlsafe(24)
+    dev_key = dev_key_prefix + secrets.token_urlsafe(24)
     print(f"No API keys configured (${keys_env} or --keys-file); development key with every scope:", flush=True)
     print(f"    Authorization: Bearer {dev_key}", flush=True)
     return {dev_key: ["*"]}
@@ -76,7 +76,14 @@ def worker_app() -> FastAPI:
     return _app(create_app, config)
 
 
-def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv: Sequence[str] | None = None) -> None:
+def serve(
+    create_app: Callable[..., FastAPI],
+    *,
+    prog: str,
+    keys_env: str,
+    argv: Sequence[str] | None = None,
+    dev_key_prefix: str = "dev_",
+) -> None:
     """`python -m <server>`: parse the command line, check keys, store and workers, run uvicorn."""
     args = _parser(prog, keys_env).parse_args(argv)
     if args.workers < 1:
@@ -86,7 +93,7 @@ def serve(create_app: Callable[..., FastAPI], *, prog: str, keys_env: str, argv:
     if args.max_body_bytes < 1:
         _fail(prog, f"--max-body-bytes must be at least 1, not {args.max_body_bytes}")
     try:
-        keys = _keys(args, keys_env)
+        keys = _keys(args, keys_env, dev_key_prefix)
     except KeyConfigError as exc:
         _fail(prog, str(exc))
     config = {

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .auth import KeyRing, load_keys
+from .auth import DEFAULT_INVALID_KEY_MESSAGE, KeyRing, load_keys
 from .errors import ApiError, BodyTooLarge, _loc_attr, _server_error, _too_large, _validation_error
 from .routes import _allowed_methods
 
@@ -126,6 +126,7 @@ def make_app(
     keys: Mapping[str, Any] | None = None,
     keys_env: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    invalid_key_message: str = DEFAULT_INVALID_KEY_MESSAGE,
 ) -> FastAPI:
     """The FastAPI app with the error handlers, API keys and the request body limit.
 
@@ -134,6 +135,7 @@ def make_app(
     """
     app = FastAPI(title=title, version=version)
     app.state.api_keys = KeyRing(load_keys(keys, keys_env))
+    app.state.invalid_key_message = invalid_key_message
     app.state.max_body_bytes = max_body_bytes
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(ApiError, _api_error)

@@ -20,6 +20,10 @@ from starlette.requests import Request
 from .errors import ApiError
 
 
+# The 401 detail for a key that is not configured; a document or project sets its own (make_app's invalid_key_message).
+DEFAULT_INVALID_KEY_MESSAGE = "Invalid API key."
+
+
 class KeyConfigError(ValueError):
     """The key configuration cannot be used; the message is one line and never contains a key."""
 
@@ -157,7 +161,7 @@ def _authenticate(request: Request, scopes: Sequence[str]) -> tuple[str, ApiKey]
     if entry is None:
         raise ApiError(
             401,
-            "Invalid personal API key.",
+            getattr(request.app.state, "invalid_key_message", DEFAULT_INVALID_KEY_MESSAGE),
             code="authentication_failed",
             type="authentication_error",
             headers=challenge,

@@ -48,6 +48,13 @@ def create_app(
     The in-memory implementation keeps its data in `store`: by default in memory, or in the SQLite file `db`.
     """
     store = store or _mem.open_store(db)
-    app = _rt.make_app("Enum Defaults", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "Enum Defaults",
+        "1.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(jobs_router(jobs or memory.MemoryJobsApi(store)))
     return app

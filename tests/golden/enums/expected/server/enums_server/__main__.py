@@ -5,4 +5,4 @@ from ._runtime import serve
 from .app import KEYS_ENV, create_app
 
 if __name__ == "__main__":
-    serve(create_app, prog="enums_server", keys_env=KEYS_ENV)
+    serve(create_app, prog="enums_server", keys_env=KEYS_ENV, dev_key_prefix="dev_")

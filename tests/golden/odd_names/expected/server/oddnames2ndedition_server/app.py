@@ -70,7 +70,14 @@ def create_app(
     The in-memory implementation keeps its data in `store`: by default in memory, or in the SQLite file `db`.
     """
     store = store or _mem.open_store(db)
-    app = _rt.make_app("odd names: 2nd edition", "0.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "odd names: 2nd edition",
+        "0.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(class__router(class_ or memory.MemoryClassApi(store)))
     app.include_router(with_space_and_slash_router(with_space_and_slash or memory.MemoryWithSpaceAndSlashApi(store)))
     return app

@@ -112,7 +112,14 @@ def create_app(
     The in-memory implementation keeps its data in `store`: by default in memory, or in the SQLite file `db`.
     """
     store = store or _mem.open_store(db)
-    app = _rt.make_app("Params", "1.0.0", keys=keys, keys_env=KEYS_ENV, max_body_bytes=max_body_bytes)
+    app = _rt.make_app(
+        "Params",
+        "1.0.0",
+        keys=keys,
+        keys_env=KEYS_ENV,
+        max_body_bytes=max_body_bytes,
+        invalid_key_message="Invalid API key.",
+    )
     app.include_router(issues_router(issues or memory.MemoryIssuesApi(store)))
     app.include_router(orgs_router(orgs or memory.MemoryOrgsApi(store)))
     return app
