@@ -19,7 +19,6 @@ from starlette.requests import Request
 
 from .errors import ApiError
 
-
 # The 401 detail for a key that is not configured; a document or project sets its own (make_app's invalid_key_message).
 DEFAULT_INVALID_KEY_MESSAGE = "Invalid API key."
 
