@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from .conftest import ALL_KEY, server_command, server_env, server_process
 
@@ -140,3 +141,59 @@ def test_invalid_key_configuration_is_one_line_at_start_up() -> None:
     assert len(result.stderr.strip().splitlines()) == 1 and "key #1" in result.stderr
     assert "Traceback" not in result.stderr and secret not in result.stderr + result.stdout
     assert os.environ.get("POSTHOG_API_KEYS") != env["POSTHOG_API_KEYS"]
+
+
+BAD_KEYS = [
+    "{not json",
+    '["a list"]',
+    '{"": ["*"]}',
+    '{"sk_with space": ["*"]}',
+    '{"sk_ok": 5}',
+    '{"sk_ok": [1, 2]}',
+    '{"sk_ok": {"scopes": ["*"], "user": "me"}}',
+    '{"sk_ok": {"scopes": ["*"], "role": "admin"}}',
+]
+
+
+@pytest.mark.parametrize("raw", BAD_KEYS)
+def test_every_bad_key_configuration_is_one_line(
+    raw: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from posthog_server import create_app
+    from posthog_server._runtime import serve
+
+    monkeypatch.setenv("POSTHOG_API_KEYS", raw)
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("uvicorn started"))
+    with pytest.raises(SystemExit) as exit_info:
+        serve(create_app, prog="posthog_server", keys_env="POSTHOG_API_KEYS", argv=[])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("posthog_server: error: $POSTHOG_API_KEYS")
+    assert "sk_" not in err, "the message names the entry's position, never the key"
+
+
+def test_every_bad_server_option_is_one_line(
+    tmp_path: Path, keys_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from posthog_server import create_app
+    from posthog_server._runtime import serve
+
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("not a database, " * 100)
+    (tmp_path / "bad.json").write_text("{")
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("uvicorn started"))
+    mistakes = [
+        ["--keys-file", str(tmp_path / "missing.json")],
+        ["--keys-file", str(tmp_path / "bad.json")],
+        ["--keys-file", str(keys_file), "--db", str(tmp_path / "no" / "such" / "dir.sqlite")],
+        ["--keys-file", str(keys_file), "--db", str(not_a_db)],
+        ["--keys-file", str(keys_file), "--workers", "0"],
+        ["--keys-file", str(keys_file), "--workers", "3"],
+        ["--keys-file", str(keys_file), "--max-body-bytes", "0"],
+    ]
+    for argv in mistakes:
+        with pytest.raises(SystemExit) as exit_info:
+            serve(create_app, prog="posthog_server", keys_env="POSTHOG_API_KEYS", argv=argv)
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2, argv
+        assert err.count("\n") == 1 and err.startswith("posthog_server: error: "), (argv, err)
