@@ -1,4 +1,4 @@
-"""Command line: `validate`, `generate` and `check`. Errors are printed, never raised as tracebacks."""
+"""Command line: `validate`, `generate`, `check` and `diff`. Errors are printed, never raised as tracebacks."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator import diff_command
 from generator.errors import Problem, SpecError
 from generator.model.ir import Api
 from generator.pipeline import generate_files, load_valid
@@ -27,8 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--spec", default=DEFAULT_SPEC)
         command.add_argument("--out", default=DEFAULT_OUT)
         command.add_argument("--lenient", action="store_true", help="report OpenAPI schema problems as warnings and go on")
+    diff_command.add_parser(commands, DEFAULT_SPEC)
     args = parser.parse_args(argv)
     try:
+        if args.command == "diff":
+            return diff_command.run(args)
         return _run(args)
     except SpecError as exc:
         for problem in exc.problems:
