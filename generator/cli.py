@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator import diff_command
 from generator.errors import Problem, SpecError
-from generator.model.ir import Api
-from generator.pipeline import generate_files, load_valid
+from generator.diff.history import Regeneration
+from generator.pipeline import load_valid, output_files
 from generator.write import drift, write_tree
 
 DEFAULT_SPEC = "spec/posthog.yaml"
@@ -60,27 +60,31 @@ def _run(args: argparse.Namespace) -> int:
         if problems:
             raise SpecError(problems)
         return 0
-    api, files, warnings = _generate(args)
+    regeneration, warnings = _generate(args)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    out = Path(args.out)
+    out, files = Path(args.out), regeneration.files
     if args.command == "check":
         diffs = drift(out, files)
         sys.stdout.write("".join(diffs))
         if diffs:
+            for line in regeneration.summary:
+                print(line, file=sys.stderr)
             print(f"{len(diffs)} file(s) differ from {args.spec}; run: python -m generator generate --spec {args.spec} --out {args.out}", file=sys.stderr)
             return 1
         print(f"{out}: up to date with {args.spec}")
         return 0
     report = write_tree(out, files)
+    for line in regeneration.summary:
+        print(line)
     print(f"{out}: {report.written} written, {report.unchanged} unchanged, {report.removed} removed")
     return 0
 
 
-def _generate(args: argparse.Namespace) -> tuple[Api, dict[str, str], list[Problem]]:
-    """generate_files; with --lenient, a crash on a document that broke the schema is that document's error."""
+def _generate(args: argparse.Namespace) -> tuple[Regeneration, list[Problem]]:
+    """output_files; with --lenient, a crash on a document that broke the schema is that document's error."""
     try:
-        return generate_files(args.spec, lenient=args.lenient)
+        return output_files(args.spec, Path(args.out), lenient=args.lenient)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:

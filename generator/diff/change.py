@@ -48,3 +48,6 @@ class Report:
     def announced(self) -> bool:
         """Whether the new document's info.version already is (at least) the suggested version."""
         return self.verdict == "none" or bool(self.next_version) and at_least(self.new_version, self.next_version)
+
+
+MODELS = "models"

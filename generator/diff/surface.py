@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
+from generator.diff.change import MODELS
 from generator.diff.wire import path_shape
 from generator.model.ir import Api, Operation, Resource
 
-CLIENT, SERVER, MODELS = "client", "server", "models"
+CLIENT, SERVER = "client", "server"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -186,3 +188,22 @@ def direction(old: str, new: str) -> str:
     if after > before:
         return "widened"
     return "changed"
+
+
+def surface_to_json(value: Surface) -> Any:
+    return asdict(value)
+
+
+def surface_from_json(data: Any) -> Surface:
+    """The inverse of surface_to_json; ValueError when `data` is not one (a damaged or foreign record)."""
+    try:
+        return Surface(
+            names=tuple((str(a), str(b), str(c)) for a, b, c in data["names"]),
+            resources=tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in data["resources"]),
+            methods=tuple(
+                Method(**{**m, "wire": tuple(m["wire"]), "args": tuple(Arg(**a) for a in m["args"])}) for m in data["methods"]
+            ),
+            types=tuple(TypeDef(**{**t, "members": tuple(Member(**x) for x in t["members"])}) for t in data["types"]),
+        )
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(f"not a recorded surface ({type(exc).__name__})") from None
