@@ -23,7 +23,7 @@ def compare(old_data: Any, new_data: Any, old_label: str, new_label: str,
     old_surface = old_surface or surface(build_api(old_data, os.path.basename(old_label)))
     new_surface = new_surface or surface(build_api(new_data, os.path.basename(new_label)))
     python = compare_surfaces(old_surface, new_surface, Locator(old_data), Locator(new_data))
-    changes.extend(sorted(set(python), key=Change.sort_key))
+    changes.extend(python)
     old_version, new_version = _version(old_data), _version(new_data)
     differ = _canonical(old_data) != _canonical(new_data) or old_surface != new_surface
     verdict = semver.verdict(changes, differ)

@@ -33,6 +33,11 @@ class Locator:
             return "/paths"
         return pointer_join(op.pointer, "operationId") if id_ and op.operation_id else op.pointer
 
+    def tags(self, wire: tuple[str, str]) -> str:
+        """The tags of an operation (what names its resource), else /tags."""
+        op = self.ops.get(wire)
+        return pointer_join(op.pointer, "tags") if op is not None and "tags" in op.node else "/tags"
+
     def argument(self, wire: tuple[str, str], key: str) -> str:
         """The parameter (or body property) an argument is made from, else its operation."""
         op = self.ops.get(wire)
@@ -55,8 +60,8 @@ class Locator:
     def schema(self, class_name: str) -> str:
         return self.schemas.get(_fold(class_name), "/components/schemas")
 
-    def member(self, class_name: str, key: str, kind: str) -> str:
-        home = self.schema(class_name)
+    def member(self, home: str, key: str, kind: str) -> str:
+        """A field (property `key`) or an enum member (value literal `key`) of the schema at `home`."""
         if home == "/components/schemas":
             return home
         node, _ = follow(self.data, {"$ref": "#" + home}, home)

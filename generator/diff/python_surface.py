@@ -11,17 +11,29 @@ from collections.abc import Iterable
 
 from generator.diff.change import PYTHON, Change
 from generator.diff.locate import Locator
-from generator.diff.surface import CLIENT, MODELS, SERVER, Arg, Method, Surface, TypeDef, direction
+from generator.diff.surface import CLIENT, MODELS, SERVER, Arg, Method, Surface, TypeDef, direction, union_members
+
+
+_TARGET_ORDER = {CLIENT: 0, SERVER: 1, MODELS: 2}
 
 
 def compare_surfaces(old: Surface, new: Surface, old_at: Locator, new_at: Locator) -> list[Change]:
-    return _Compare(old_at, new_at).run(old, new)
+    changes = _Compare(old_at, new_at, old, new).run(old, new)
+    unique = {(c.rule, c.old, c.new, c.message): c for c in changes}
+    return sorted(unique.values(), key=lambda c: (not c.breaking, _TARGET_ORDER.get(c.target, 3), c.old, c.new, c.rule, c.message))
 
 
 class _Compare:
-    def __init__(self, old_at: Locator, new_at: Locator) -> None:
+    def __init__(self, old_at: Locator, new_at: Locator, old: Surface, new: Surface) -> None:
         self.old_at, self.new_at = old_at, new_at
+        self.old_homes, self.new_homes = _homes(old, old_at), _homes(new, new_at)
         self.changes: list[Change] = []
+
+    def old_home(self, name: str) -> str:
+        return self.old_homes.get(name) or self.old_at.schema(name)
+
+    def new_home(self, name: str) -> str:
+        return self.new_homes.get(name) or self.new_at.schema(name)
 
     def emit(self, target: str, rule: str, breaking: bool, message: str, old: str, new: str) -> None:
         self.changes.append(Change(PYTHON, rule, breaking, message, old, new, target))
@@ -36,13 +48,23 @@ class _Compare:
         return self.changes
 
     def _resources(self, old: Surface, new: Surface) -> None:
+        """Resources are matched by tag, then (a renamed tag) by the operations they serve."""
         new_by_tag = {r[0]: r for r in new.resources}
+        old_tags = {r[0] for r in old.resources}
         for tag, attr, class_name, interface in old.resources:
             match = new_by_tag.get(tag)
             if match is None:
+                served = {m.wire for m in old.methods if m.owner == f"client.{attr}"}
+                candidates = [r for r in new.resources if r[0] not in old_tags]
+                overlap = [(len(served & {m.wire for m in new.methods if m.owner == f"client.{r[1]}"}), r) for r in candidates]
+                best = max(overlap, default=(0, None), key=lambda pair: pair[0])
+                match = best[1] if best[0] else None
+            if match is None:
                 continue  # its methods are reported one by one
             _, new_attr, new_class, new_interface = match
-            where_old, where_new = "/tags", "/tags"
+            first_old = next((m.wire for m in old.methods if m.owner == f"client.{attr}"), ("", ""))
+            first_new = next((m.wire for m in new.methods if m.owner == f"client.{new_attr}"), ("", ""))
+            where_old, where_new = self.old_at.tags(first_old), self.new_at.tags(first_new)
             if attr != new_attr:
                 self.emit(CLIENT, "resource-renamed", True, f"client attribute `client.{attr}` renamed to `client.{new_attr}`", where_old, where_new)
             if class_name != new_class:
@@ -97,17 +119,22 @@ class _Compare:
     def _arguments(self, before: Method, after: Method, reads: bool) -> None:
         new_args = {a.key: a for a in after.args}
         old_keys = {a.key for a in before.args}
+        # An argument whose wire identity changed (a path parameter now sent in the query) is found by its name.
+        by_name = {a.name: a for a in after.args if a.key not in old_keys}
         noun = "request field" if reads else "parameter"
+        matched: set[str] = set()
         for arg in before.args:
             old_ptr = self.old_at.argument(before.wire, arg.key)
-            match = new_args.get(arg.key)
+            match = new_args.get(arg.key) or by_name.get(arg.name)
+            if match is not None:
+                matched.add(match.key)
             if match is None:
                 self.emit(before.target, "parameter-removed", True, f"{noun} `{arg.name}` of `{after.dotted}` removed", old_ptr,
                           self.new_at.operation(after.wire))
                 continue
             self._argument(before, after, arg, match, reads, old_ptr, self.new_at.argument(after.wire, match.key))
         for arg in after.args:
-            if arg.key not in old_keys:
+            if arg.key not in old_keys and arg.key not in matched:
                 breaking = arg.required and not reads
                 what = "required " if arg.required else "optional "
                 self.emit(after.target, "parameter-added", breaking, f"{what}{noun} `{arg.name}` of `{after.dotted}` added",
@@ -147,21 +174,21 @@ class _Compare:
                 renamed[before.name] = same[0]
         for before in gone:
             after = renamed.get(before.name)
-            old_ptr = self.old_at.schema(before.name)
+            old_ptr = self.old_home(before.name)
             if after is None:
-                self.emit(MODELS, "class-removed", True, f"{before.kind} `{before.name}` removed", old_ptr, self.new_at.schema(before.name))
+                self.emit(MODELS, "class-removed", True, f"{before.kind} `{before.name}` removed", old_ptr, self.new_home(before.name))
             else:
-                self.emit(MODELS, "class-renamed", True, f"{before.kind} `{before.name}` renamed to `{after.name}`", old_ptr, self.new_at.schema(after.name))
+                self.emit(MODELS, "class-renamed", True, f"{before.kind} `{before.name}` renamed to `{after.name}`", old_ptr, self.new_home(after.name))
                 self._type(before, after)
         for after in came:
             if after not in renamed.values():
-                self.emit(MODELS, "class-added", False, f"{after.kind} `{after.name}` added", self.old_at.schema(after.name), self.new_at.schema(after.name))
+                self.emit(MODELS, "class-added", False, f"{after.kind} `{after.name}` added", self.old_home(after.name), self.new_home(after.name))
         for name, before in old_by_name.items():
             if name in new_by_name:
                 self._type(before, new_by_name[name])
 
     def _type(self, before: TypeDef, after: TypeDef) -> None:
-        old_ptr, new_ptr = self.old_at.schema(before.name), self.new_at.schema(after.name)
+        old_ptr, new_ptr = self.old_home(before.name), self.new_home(after.name)
         if before.kind == "alias" or after.kind == "alias":
             if before.annotation != after.annotation or before.kind != after.kind:
                 self.emit(MODELS, "alias-changed", True, f"`{after.name}` is `{after.annotation or after.kind}` instead of `{before.annotation or before.kind}`", old_ptr, new_ptr)
@@ -171,12 +198,12 @@ class _Compare:
         written = after.kind == "input model"
         new_members = {m.key: m for m in after.members}
         for member in before.members:
-            at_old = self.old_at.member(before.name, member.key, after.kind)
+            at_old = self.old_at.member(old_ptr, member.key, after.kind)
             match = new_members.get(member.key)
             if match is None:
-                self.emit(MODELS, f"{noun}-removed", True, f"{noun} `{after.name}.{member.name}` removed", at_old, self.new_at.schema(after.name))
+                self.emit(MODELS, f"{noun}-removed", True, f"{noun} `{after.name}.{member.name}` removed", at_old, new_ptr)
                 continue
-            at_new = self.new_at.member(after.name, match.key, after.kind)
+            at_new = self.new_at.member(new_ptr, match.key, after.kind)
             if member.name != match.name:
                 self.emit(MODELS, f"{noun}-renamed", True, f"{noun} `{after.name}.{member.name}` renamed to `{match.name}`", at_old, at_new)
             if enum:
@@ -196,7 +223,23 @@ class _Compare:
                 breaking = written and member.required
                 what = "" if enum else ("required " if member.required else "optional ")
                 self.emit(MODELS, f"{noun}-added", breaking, f"{what}{noun} `{after.name}.{member.name}` added",
-                          old_ptr, self.new_at.member(after.name, member.key, after.kind))
+                          old_ptr, self.new_at.member(new_ptr, member.key, after.kind))
+
+
+def _homes(surface: Surface, at: Locator) -> dict[str, str]:
+    """Where each class is defined: its component schema, or for a class made from an inline schema (an enum
+    inside a property), the first field that uses it."""
+    homes: dict[str, str] = {}
+    for t in surface.types:
+        pointer = at.schema(t.name)
+        if pointer != "/components/schemas":
+            homes[t.name] = pointer
+    for t in surface.types:
+        for member in t.members:
+            for used in union_members(member.annotation):
+                if used not in homes and t.name in homes and used in {x.name for x in surface.types}:
+                    homes[used] = at.member(homes[t.name], member.key, "model")
+    return homes
 
 
 def _shape(t: TypeDef) -> tuple[object, ...]:

@@ -111,7 +111,8 @@ class SchemaDiff:
         return nullable, None
 
     def _types(self, old: dict[str, Any], old_ptr: str, new: dict[str, Any], new_ptr: str, side: str, label: str) -> None:
-        old_types, new_types = _type_set(old) - {"null"}, _type_set(new) - {"null"}
+        old_types = _alternative_types(self.old_data, old) - {"null"}
+        new_types = _alternative_types(self.new_data, new) - {"null"}
         if not old_types or not new_types or old_types == new_types:
             return
         names = f"{'/'.join(sorted(old_types))} -> {'/'.join(sorted(new_types))}"
@@ -172,7 +173,8 @@ class SchemaDiff:
             for index in range(min(len(before), len(after))):
                 self.compare(before[index], pointer_join(base_old, index), after[index], pointer_join(base_new, index),
                              side, label, depth + 1)
-            if len(before) != len(after):
+            known = _alternative_types(self.old_data, old) and _alternative_types(self.new_data, new)
+            if len(before) != len(after) and not known:  # known types: _types has said it
                 what = "type-widened" if len(after) > len(before) else "type-narrowed"
                 self._finding(side, what, f"`{label}` {keyword} has {len(after)} alternatives instead of {len(before)}",
                               base_old, base_new)
@@ -216,6 +218,22 @@ def _properties(data: Any, schema: dict[str, Any], pointer: str) -> tuple[dict[s
             if isinstance(target, dict):
                 stack.append((target, target_ptr, depth + 1))
     return found, required, home
+
+
+def _alternative_types(data: Any, schema: dict[str, Any]) -> frozenset[str]:
+    """The JSON types a value may have, looking one level into anyOf/oneOf members (empty: not known)."""
+    own = _type_set(schema)
+    if own or not any(isinstance(schema.get(k), list) for k in ("anyOf", "oneOf")) or "type" in schema:
+        return own
+    types: set[str] = set()
+    for keyword in ("anyOf", "oneOf"):
+        for member in schema.get(keyword) or []:
+            node, _ = follow(data, member, "")
+            member_types = _type_set(node) if isinstance(node, dict) else frozenset()
+            if not member_types:
+                return frozenset()
+            types |= member_types
+    return frozenset(types)
 
 
 def _type_set(schema: dict[str, Any]) -> frozenset[str]:
