@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from generator.diff.schemas import follow
-from generator.diff.wire import Operation, operations
+from generator.diff.wire import Operation, operations, path_shape
 from generator.errors import pointer_join
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -21,6 +21,7 @@ class Locator:
     def __init__(self, data: Any) -> None:
         self.data = data
         self.ops: dict[tuple[str, str], Operation] = operations(data)
+        self.path_items = {path_shape(op.path): op.path_pointer for op in self.ops.values()}
         components = data.get("components") if isinstance(data, dict) else None
         schemas = components.get("schemas") if isinstance(components, dict) else None
         self.schemas: dict[str, str] = {}
@@ -30,8 +31,21 @@ class Locator:
     def operation(self, wire: tuple[str, str], *, id_: bool = False) -> str:
         op = self.ops.get(wire)
         if op is None:
-            return "/paths"
+            return self.path_items.get(wire[1], "/paths")
         return pointer_join(op.pointer, "operationId") if id_ and op.operation_id else op.pointer
+
+    def body_schema(self, wire: tuple[str, str]) -> str:
+        """Where the schema of an operation's request body is defined (its first media type), else ""."""
+        op = self.ops.get(wire)
+        if op is None:
+            return ""
+        body, pointer = follow(self.data, op.node.get("requestBody"), pointer_join(op.pointer, "requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        for media, entry in content.items() if isinstance(content, dict) else ():
+            if isinstance(entry, dict) and "schema" in entry:
+                here = pointer_join(pointer_join(pointer_join(pointer, "content"), media), "schema")
+                return follow(self.data, entry["schema"], here)[1]
+        return ""
 
     def tags(self, wire: tuple[str, str]) -> str:
         """The tags of an operation (what names its resource), else /tags."""
@@ -64,7 +78,7 @@ class Locator:
         """A field (property `key`) or an enum member (value literal `key`) of the schema at `home`."""
         if home == "/components/schemas":
             return home
-        node, _ = follow(self.data, {"$ref": "#" + home}, home)
+        node, home = follow(self.data, {"$ref": "#" + home}, home)
         if kind == "enum" and isinstance(node, dict) and isinstance(node.get("enum"), list):
             for index, value in enumerate(node["enum"]):
                 if repr(value) == key:

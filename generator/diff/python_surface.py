@@ -234,6 +234,11 @@ def _homes(surface: Surface, at: Locator) -> dict[str, str]:
         pointer = at.schema(t.name)
         if pointer != "/components/schemas":
             homes[t.name] = pointer
+    for method in surface.methods:
+        for arg in method.args:
+            for used in union_members(arg.annotation) if arg.key == "body" else ():
+                if used not in homes and (pointer := at.body_schema(method.wire)):
+                    homes[used] = pointer
     for t in surface.types:
         for member in t.members:
             for used in union_members(member.annotation):
