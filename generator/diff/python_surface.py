@@ -114,6 +114,8 @@ class _Compare:
         if way != "same" and before.variant in ("call", "implement"):
             # A caller reads what the client returns; an implementation writes what the server returns.
             breaking = way == "changed" or (way == "widened") == (before.target == CLIENT)
+            if before.target == CLIENT and before.returns == "None":
+                breaking = False  # callers had nothing to read; an implementation, though, must now return it
             self.emit(before.target, f"return-{way}", breaking, f"`{after.dotted}` returns `{after.returns}` instead of `{before.returns}`", old_ptr, new_ptr)
 
     def _arguments(self, before: Method, after: Method, reads: bool) -> None:
