@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from generator.diff.change import PYTHON, Change
 from generator.diff.locate import Locator
-from generator.diff.surface import CLIENT, MODELS, SERVER, Arg, Method, Surface, TypeDef, direction, union_members
+from generator.diff.change import MODELS
+from generator.diff.surface import CLIENT, SERVER, Arg, Method, Surface, TypeDef, direction, union_members
 
 
 _TARGET_ORDER = {CLIENT: 0, SERVER: 1, MODELS: 2}

@@ -47,12 +47,12 @@ def _git(args: list[str], label: str) -> bytes:
     try:
         result = subprocess.run(["git", *args], capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SpecError([Problem(label, f"cannot run git ({type(exc).__name__})", None, kind="io")]) from None
+        raise SpecError([Problem(label, f"cannot run git ({type(exc).__name__})", kind="io")]) from None
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SpecError([Problem(label, f"git cannot read it: {reason[-1] if reason else 'unknown error'}", None, kind="io")])
+        raise SpecError([Problem(label, f"git cannot read it: {reason[-1] if reason else 'unknown error'}", kind="io")])
     if len(result.stdout) > MAX_BYTES * MAX_FILES:
-        raise SpecError([Problem(label, "git output too large", None, kind="limit")])
+        raise SpecError([Problem(label, "git output too large", kind="limit")])
     return result.stdout
 
 

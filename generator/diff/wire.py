@@ -171,8 +171,7 @@ class _Wire:
         self._content(old_body, old_ptr, new_body, new_ptr, REQUEST, f"{label} request body")
 
     def _content(self, old: dict[str, Any], old_ptr: str, new: dict[str, Any], new_ptr: str, side: str, label: str) -> None:
-        before = old.get("content") if isinstance(old.get("content"), dict) else {}
-        after = new.get("content") if isinstance(new.get("content"), dict) else {}
+        before, after = _mapping(old.get("content")), _mapping(new.get("content"))
         old_content, new_content = pointer_join(old_ptr, "content"), pointer_join(new_ptr, "content")
         for media in before:
             if media not in after:
@@ -190,8 +189,8 @@ class _Wire:
     # -- responses
 
     def _responses(self, old: Operation, new: Operation) -> None:
-        before = old.node.get("responses") if isinstance(old.node.get("responses"), dict) else {}
-        after = new.node.get("responses") if isinstance(new.node.get("responses"), dict) else {}
+        before = _mapping(old.node.get("responses"))
+        after = _mapping(new.node.get("responses"))
         old_home, new_home = pointer_join(old.pointer, "responses"), pointer_join(new.pointer, "responses")
         label = new.label
         old_success = [str(s) for s in before if _success(str(s))]
@@ -254,6 +253,10 @@ class _Wire:
                 changed = [k for k in ("type", "in", "name", "scheme") if node.get(k) != new_node.get(k)]
                 if changed:
                     self.emit("security-scheme-changed", True, f"security scheme `{name}` changed ({', '.join(changed)})", pointer, new_pointer)
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _success(status: str) -> bool:
