@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from generator.diff import history
+from generator.diff.compare import compare
+from generator.diff.surface import surface
 
 from generator.format import format_files
 from generator.model.build import build_api
@@ -29,6 +34,11 @@ def measure(spec: Path) -> None:
     files = render(api)
     rendered = time.perf_counter()
     formatted = format_files(files, verbatim=copied_outputs(api))
+    formatted_at = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:  # a first generation: the record written, nothing to compare
+        history.record(Path(scratch), doc.data, surface(api), formatted, spec.name, {"client": "c", "server": "s"})
+    recorded = time.perf_counter()
+    compare(doc.data, doc.data, spec.name, spec.name, surface(api), surface(api))  # what a regeneration compares
     done = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     copied = copied_outputs(api)
@@ -37,7 +47,8 @@ def measure(spec: Path) -> None:
     print(
         f"{spec.name}: {operations} operations, {len(api.models)} models, {lines} generated Python lines (runtimes not counted) | "
         f"load+validate {loaded - started:.2f}s, model {modelled - loaded:.2f}s, render {rendered - modelled:.2f}s, "
-        f"black {done - rendered:.2f}s, total {done - started:.2f}s | peak RSS so far {peak / 2**20:.0f} MiB"
+        f"black {formatted_at - rendered:.2f}s, record {recorded - formatted_at:.2f}s, compare with the record "
+        f"{done - recorded:.2f}s, total {done - started:.2f}s | peak RSS so far {peak / 2**20:.0f} MiB"
     )
 
 

@@ -1,4 +1,4 @@
-"""Command line: `validate`, `generate` and `check`. Errors are printed, never raised as tracebacks."""
+"""Command line: `validate`, `generate`, `check` and `diff`. Errors are printed, never raised as tracebacks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from generator import diff_command
 from generator.config import TARGETS, ConfigError, Settings, load_settings, with_overrides
+from generator.diff.history import Regeneration
 from generator.errors import Problem, SpecError
-from generator.model.ir import Api
-from generator.pipeline import generate_files, load_valid
+from generator.pipeline import load_valid, output_files
 from generator.report import FORMATS, report
 from generator.rules import RULES, RuleSet
 from generator.write import drift, write_tree
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="read [tool.specgen] from FILE instead of the nearest pyproject.toml")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{validate,generate,check}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{validate,generate,check,diff}")
     rules = ", ".join(f"{name} ({rule.default})" for name, rule in RULES.items())
     validate = commands.add_parser(
         "validate", parents=[common], help="validate documents: the OpenAPI schema plus a rule set",
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--target", choices=TARGETS, action="append", help="generate only this (repeatable; default: both)")
         command.add_argument("--templates", metavar="DIR", help="a folder of templates replacing the built-in ones")
         command.add_argument("--lenient", action="store_true", help="report OpenAPI schema problems as warnings and go on")
+    diff_command.add_parser(commands, parents=[common])
     return parser
 
 
@@ -98,25 +100,32 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if args.command == "validate":
         return _validate(args, settings)
+    if args.command == "diff":
+        args.spec = args.spec or settings.spec
+        return diff_command.run(args)
     targets = tuple(t for t in TARGETS if t in args.target) if args.target else None
     settings = with_overrides(settings, spec=args.spec, out=args.out, targets=targets, templates=args.templates)
     if settings.spec is None:
         print(f"error: {NO_SPEC}", file=sys.stderr)
         return USAGE
-    api, files, warnings = _generate(args, settings)
+    regeneration, warnings = _generate(args, settings)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    out = Path(settings.out)
+    out, files = Path(settings.out), regeneration.files
     if args.command == "check":
         diffs = drift(out, files)
         sys.stdout.write("".join(diffs))
         if diffs:
+            for line in regeneration.summary:
+                print(line, file=sys.stderr)
             again = f"specgen generate --spec {settings.spec} --out {settings.out}"
             print(f"{len(diffs)} file(s) differ from {settings.spec}; run: {again}", file=sys.stderr)
             return FAILED
         print(f"{out}: up to date with {settings.spec}")
         return OK
     result = write_tree(out, files)
+    for line in regeneration.summary:
+        print(line)
     print(f"{out}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed")
     return OK
 
@@ -138,11 +147,11 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     return FAILED if failed else OK
 
 
-def _generate(args: argparse.Namespace, settings: Settings) -> tuple[Api, dict[str, str], list[Problem]]:
-    """generate_files; with --lenient, a crash on a document that broke the schema is that document's error."""
+def _generate(args: argparse.Namespace, settings: Settings) -> tuple[Regeneration, list[Problem]]:
+    """output_files; with --lenient, a crash on a document that broke the schema is that document's error."""
     spec = str(settings.spec)
     try:
-        return generate_files(spec, lenient=args.lenient, settings=settings)
+        return output_files(spec, Path(settings.out), lenient=args.lenient, settings=settings)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from generator.config import Settings
+from generator.diff import history
+from generator.diff.history import Regeneration
+from generator.diff.surface import surface
 from generator.errors import Problem, SpecError
 from generator.format import format_files
 from generator.load import Document, load_document
@@ -30,6 +34,14 @@ def generate_files(
 ) -> tuple[Api, dict[str, str], list[Problem]]:
     """Everything but the write: the model, the files to emit as {relative path: text}, and the warnings, each
     located in the document. `lenient` turns OpenAPI schema problems into warnings."""
+    _doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings)
+    return api, files, warnings
+
+
+def generate_from(
+    spec_path: str, *, lenient: bool = False, settings: Settings | None = None
+) -> tuple[Document, Api, dict[str, str], list[Problem]]:
+    """generate_files, with the validated document it generated from (regeneration records it)."""
     settings = settings or Settings()
     doc, warnings = load_valid(spec_path, lenient=lenient)
     try:
@@ -38,4 +50,16 @@ def generate_files(
         raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
     warnings.extend(doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings)
     files = render(api, doc.data, settings)
-    return api, format_files(files, verbatim=copied_outputs(api, settings)), warnings
+    return doc, api, format_files(files, verbatim=copied_outputs(api, settings)), warnings
+
+
+def output_files(
+    spec_path: str, out: Path, *, lenient: bool = False, settings: Settings | None = None
+) -> tuple[Regeneration, list[Problem]]:
+    """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
+    they came from and each generated project's changelog, compared with what `out` holds from the previous run."""
+    settings = settings or Settings()
+    doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings)
+    packages = {"client": api.client_package, "server": api.server_package}
+    projects = {target: packages[target] for target in settings.targets}
+    return history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects), warnings

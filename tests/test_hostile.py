@@ -376,7 +376,7 @@ def test_debug_flag_is_the_only_way_to_a_traceback(tmp_path: Path, monkeypatch: 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("internal")
 
-    monkeypatch.setattr(cli, "generate_files", boom)
+    monkeypatch.setattr(cli, "output_files", boom)
     assert cli.main(["generate", "--spec", "x.yaml", "--out", str(tmp_path / "o")]) == 2
     with pytest.raises(RuntimeError):
         cli.main(["--debug", "generate", "--spec", "x.yaml", "--out", str(tmp_path / "o")])

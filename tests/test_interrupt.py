@@ -102,7 +102,10 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 @pytest.fixture(scope="module")
 def expected_new(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes | str]:
+    """What a finished run over the previous output leaves: the same history (its record, each project's
+    changelog entry for OLD_SPEC -> NEW_SPEC) as the interrupted runs."""
     out = tmp_path_factory.mktemp("expected") / "out"
+    _generate(OLD_SPEC, out)
     _generate(NEW_SPEC, out)
     return tree_snapshot(out)
 

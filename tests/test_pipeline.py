@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.pipeline import generate_files
+from generator.pipeline import generate_files, output_files
 from generator.write import drift
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +21,9 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 def test_generated_folder_matches_a_fresh_generation() -> None:
-    _, files, _warnings = generate_files(str(SPEC))
-    diffs = drift(ROOT / "generated", files)
+    regeneration, _warnings = output_files(str(SPEC), ROOT / "generated")
+    assert regeneration.report is not None and regeneration.report.verdict == "none"
+    diffs = drift(ROOT / "generated", regeneration.files)
     assert not diffs, "".join(diffs) + "\ngenerated/ is stale: run python -m generator generate"
 
 

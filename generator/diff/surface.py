@@ -1,0 +1,244 @@
+"""The Python surface of the generated client and server, read from an Api through its public fields only.
+
+What a user's code touches: client methods (and their streaming and page-walking twins) with their parameters,
+server interface methods with the request objects they receive, model classes and their fields, enums and their
+members, aliases, and the package, client and resource names. Each item keeps the wire identity it comes from
+(method and path, parameter location and wire name, property name, enum value), which is how renames are found.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from generator.diff.change import MODELS
+from generator.diff.wire import path_shape
+from generator.model.ir import Api, Operation, Resource
+
+CLIENT, SERVER = "client", "server"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    key: str  # wire identity: "query:limit", "path:#1", "body:name", "body"
+    annotation: str
+    keyword_only: bool
+    required: bool
+    position: int  # among the positional parameters, -1 when keyword-only
+
+
+@dataclass(frozen=True)
+class Method:
+    target: str  # client or server
+    owner: str  # how users reach it: "client.datasets" or the interface class "DatasetsApi"
+    name: str
+    wire: tuple[str, str]  # (HTTP method, path shape)
+    variant: str  # call, stream, pages (client); implement (server)
+    args: tuple[Arg, ...]
+    returns: str
+    request_class: str  # server: the request object's class, else ""
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.owner}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    key: str  # wire name of a field, value of an enum member
+    annotation: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class TypeDef:
+    kind: str  # model, input model, enum, alias
+    name: str
+    members: tuple[Member, ...]
+    annotation: str  # an alias's type, else ""
+
+
+@dataclass(frozen=True)
+class Surface:
+    names: tuple[tuple[str, str, str], ...]  # (target, what, name): packages, client classes
+    resources: tuple[tuple[str, str, str, str], ...]  # (tag, client attribute, client class, server interface)
+    methods: tuple[Method, ...]
+    types: tuple[TypeDef, ...]
+
+
+def surface(api: Api) -> Surface:
+    names = (
+        (CLIENT, "client package", api.client_package),
+        (CLIENT, "client class", api.client_class),
+        (CLIENT, "async client class", api.async_client_class),
+        (SERVER, "server package", api.server_package),
+    )
+    resources = tuple((r.tag, r.attr, r.class_name, r.interface_name) for r in api.resources)
+    methods = tuple(m for r in api.resources for op in r.operations for m in _methods(r, op))
+    types = [
+        *(TypeDef("input model" if m.is_input else "model", m.name,
+                  tuple(Member(f.name, _literal(f.wire), f.type_expr, f.required) for f in m.fields), "") for m in api.models),
+        *(TypeDef("enum", e.name, tuple(Member(x.name, x.value, "", True) for x in e.members), "") for e in api.enums),
+        *(TypeDef("alias", a.name, (), a.type_expr) for a in api.aliases),
+    ]
+    return Surface(names, resources, methods, tuple(types))
+
+
+def _methods(resource: Resource, op: Operation) -> list[Method]:
+    path = str(_literal(op.server_path))
+    wire = (op.http_method.upper(), path_shape(path))
+    keys = _arg_keys(op, path)
+    args = _signature_args(op.client_signature, keys)
+    owner = f"client.{resource.attr}"
+    found = [Method(CLIENT, owner, op.method_name, wire, "call", args, op.result_annotation, "")]
+    if op.stream_name:
+        found.append(Method(CLIENT, owner, op.stream_name, wire, "stream", args, "", ""))
+    if op.pagination is not None:
+        found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", args, "", ""))
+    request_fields = [Arg(p.name, keys[p.name], p.type_expr, True, p.required, -1) for p in op.params]
+    if op.body is not None:
+        request_fields.append(Arg("body", "body", op.body.type_expr, True, op.body.required, -1))
+    found.append(Method(SERVER, resource.interface_name, op.method_name, wire, "implement", tuple(request_fields),
+                        op.server_result, op.request_class))
+    return found
+
+
+def _arg_keys(op: Operation, path: str) -> dict[str, str]:
+    placeholders = [p[1:-1] for p in _PLACEHOLDER.findall(path)]
+    keys = {}
+    for param in op.params:
+        if param.location == "path" and param.name in placeholders:
+            keys[param.name] = f"path:#{placeholders.index(param.name) + 1}"
+        else:
+            keys[param.name] = f"{param.location}:{_literal(param.wire)}"
+    if op.body is not None:
+        for field in op.body.fields:
+            keys[field.name] = f"body:{_literal(field.wire)}"
+        keys.setdefault("body", "body")
+    return keys
+
+
+def _signature_args(signature: str, keys: dict[str, str]) -> tuple[Arg, ...]:
+    """The client method's parameters, read from its signature with the ast module (not by splitting text)."""
+    function = ast.parse(f"def _({signature}): pass").body[0]
+    assert isinstance(function, ast.FunctionDef)
+    spec = function.args
+    positional = [a for a in spec.posonlyargs + spec.args if a.arg != "self"]
+    first_default = len(positional) - len(spec.defaults)
+    args = [
+        Arg(a.arg, keys.get(a.arg, a.arg), _annotation(a.annotation), False, index < first_default, index)
+        for index, a in enumerate(positional)
+    ]
+    args += [
+        Arg(a.arg, keys.get(a.arg, a.arg), _annotation(a.annotation), True, default is None, -1)
+        for a, default in zip(spec.kwonlyargs, spec.kw_defaults)
+    ]
+    return tuple(args)
+
+
+def _annotation(node: ast.expr | None) -> str:
+    return ast.unparse(node) if node is not None else ""
+
+
+def _literal(source: str) -> str:
+    value = ast.literal_eval(source)
+    return value if isinstance(value, str) else repr(value)
+
+
+def union_members(annotation: str) -> frozenset[str]:
+    """`int | str | _rt.Unset` -> {"int", "str"}: the alternatives a value may take (Unset stands for "not sent",
+    which `required` already says)."""
+    try:
+        tree = ast.parse(annotation, mode="eval").body
+    except SyntaxError:
+        return frozenset({annotation})
+    members: list[str] = []
+
+    def walk(node: ast.expr) -> None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("Optional", "typing.Optional"):
+            walk(node.slice)
+            members.append("None")
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("Union", "typing.Union") and isinstance(node.slice, ast.Tuple):
+            for element in node.slice.elts:
+                walk(element)
+        else:
+            members.append(ast.unparse(node))
+
+    walk(tree)
+    return frozenset(m for m in members if m != "_rt.Unset")
+
+
+def direction(old: str, new: str) -> str:
+    """"same", "narrowed" (accepts less), "widened" (accepts more) or "changed". A read-only container accepts what
+    its invariant twin does (`List[X]` -> `Sequence[X | str]` is widened), so an argument made more accepting is
+    never reported as breaking its callers."""
+    if old == new or union_members(old) == union_members(new):
+        return "same"
+    wider, narrower = _accepts(new, old), _accepts(old, new)
+    if wider and narrower:
+        return "same"
+    return "widened" if wider else "narrowed" if narrower else "changed"
+
+
+_READ_ONLY = {"List": {"List", "Sequence"}, "Sequence": {"Sequence"}, "Dict": {"Dict", "Mapping"}, "Mapping": {"Mapping"}}
+
+
+def _accepts(outer: str, inner: str) -> bool:
+    """Every value `inner` allows is one `outer` allows."""
+    try:
+        return _node_accepts(ast.parse(outer, mode="eval").body, ast.parse(inner, mode="eval").body)
+    except SyntaxError:
+        return outer == inner
+
+
+def _members(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _members(node.left) + _members(node.right)
+    return [node]
+
+
+def _node_accepts(outer: ast.expr, inner: ast.expr) -> bool:
+    return all(any(_member_accepts(o, i) for o in _members(outer)) for i in _members(inner))
+
+
+def _member_accepts(outer: ast.expr, inner: ast.expr) -> bool:
+    if ast.dump(outer) == ast.dump(inner):
+        return True
+    if not (isinstance(outer, ast.Subscript) and isinstance(inner, ast.Subscript)):
+        return False
+    head_out, head_in = ast.unparse(outer.value), ast.unparse(inner.value)
+    if head_out == head_in == "Literal":
+        values = lambda node: {ast.unparse(e) for e in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice])}  # noqa: E731
+        return values(inner) <= values(outer)
+    if head_out not in _READ_ONLY.get(head_in, set()):
+        return False
+    args_out = outer.slice.elts if isinstance(outer.slice, ast.Tuple) else [outer.slice]
+    args_in = inner.slice.elts if isinstance(inner.slice, ast.Tuple) else [inner.slice]
+    return len(args_out) == len(args_in) and all(_node_accepts(o, i) for o, i in zip(args_out, args_in))
+
+
+def surface_to_json(value: Surface) -> Any:
+    return asdict(value)
+
+
+def surface_from_json(data: Any) -> Surface:
+    """The inverse of surface_to_json; ValueError when `data` is not one (a damaged or foreign record)."""
+    try:
+        return Surface(
+            names=tuple((str(a), str(b), str(c)) for a, b, c in data["names"]),
+            resources=tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in data["resources"]),
+            methods=tuple(
+                Method(**{**m, "wire": tuple(m["wire"]), "args": tuple(Arg(**a) for a in m["args"])}) for m in data["methods"]
+            ),
+            types=tuple(TypeDef(**{**t, "members": tuple(Member(**x) for x in t["members"])}) for t in data["types"]),
+        )
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(f"not a recorded surface ({type(exc).__name__})") from None
