@@ -34,4 +34,7 @@ def run() -> None:
     except KeyboardInterrupt:
         os.write(2, b"interrupted\n")
         code = INTERRUPTED
+    finally:
+        # The work is done or abandoned: an interrupt from here on ends the process at once, never a traceback.
+        _signal.signal(_signal.SIGINT, _interrupted_early)
     sys.exit(code)

@@ -34,7 +34,7 @@ def read_document(argument: str) -> Document:
 
 def _load(path: str, label: str) -> Document:
     try:
-        doc = load_valid(path, policy=False, warnings=[])
+        doc, _warnings = load_valid(path, lenient=True)
     except SpecError as exc:
         if path == label:
             raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from generator.diff.change import MODELS
@@ -94,6 +94,10 @@ def _methods(resource: Resource, op: Operation) -> list[Method]:
     wire = (op.http_method.upper(), path_shape(path))
     keys = _arg_keys(op, path)
     args = _signature_args(op.client_signature, keys)
+    if op.client_overloads:
+        # The last overload is the keyword form: there, body fields are as required as the document says.
+        required = {a.name: a.required for a in _signature_args(op.client_overloads[-1], keys)}
+        args = tuple(replace(a, required=required.get(a.name, a.required)) for a in args)
     owner = f"client.{resource.attr}"
     found = [Method(CLIENT, owner, op.method_name, wire, "call", args, op.result_annotation, "")]
     if op.stream_name:

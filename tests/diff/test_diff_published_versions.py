@@ -24,8 +24,8 @@ OLD, NEW = "tests/diff/data/petstore-1.0.19.yaml", "tests/diff/data/petstore-1.0
 
 
 def test_the_reviewed_report_of_two_petstore_releases() -> None:
-    old = load_valid(str(DATA / "petstore-1.0.19.yaml"), policy=False, warnings=[]).data
-    new = load_valid(str(DATA / "petstore-1.0.26.yaml"), policy=False, warnings=[]).data
+    old = load_valid(str(DATA / "petstore-1.0.19.yaml"), lenient=True)[0].data
+    new = load_valid(str(DATA / "petstore-1.0.26.yaml"), lenient=True)[0].data
     report = compare(old, new, OLD, NEW)
 
     assert (report.verdict, report.next_version, report.new_version, report.announced) == ("major", "2.0.0", "1.0.26", False)
