@@ -1,4 +1,4 @@
-"""Errors answered in PostHog's shape `{"type", "code", "detail", "attr"}`, validation messages included."""
+"""Errors answered as `{"type", "code", "detail", "attr"}` (Django REST framework's style), with validation messages."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _default_type(status: int) -> str:
 
 
 class ApiError(Exception):
-    """An error answered with PostHog's error body `{"type", "code", "detail", "attr"}`."""
+    """An error answered with the runtime's error body `{"type", "code", "detail", "attr"}`."""
 
     def __init__(
         self,

@@ -245,7 +245,7 @@ async def _bind(
     except pydantic.ValidationError as exc:
         errors = [error for error in exc.errors() if not (error["loc"] and error["loc"][0] == "body")]
         for error in errors:
-            # An invalid path value names no resource: answer 404 as PostHog (Django) does.
+            # An invalid path value names no resource: answer 404, as Django REST framework does.
             if error["loc"] and given.get(str(error["loc"][0])) == "path":
                 raise ApiError(404, "Not found.", code="not_found") from None
         if errors:
