@@ -13,9 +13,15 @@ from typing import Any
 
 from generator.model import text
 from generator.model.ir import Example, ModelClass, Operation, Param, Resource, TagGroup
+from generator.model.types import Primitive, TypeNode
 
 _PLACEHOLDERS = {"str": "'example'", "int": "1", "float": "1.0", "bool": "True"}
 _MISSING = {"str": "'does-not-exist'", "int": "999999999", "UUID": "'00000000-0000-0000-0000-000000000000'"}
+
+
+def _primitive(node: TypeNode) -> str:
+    """The Python type of a plain primitive (no null, no union), else "" (no placeholder fits it)."""
+    return node.name if isinstance(node, Primitive) else ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def examples(resources: tuple[Resource, ...], models: tuple[ModelClass, ...], na
     if stream is not None:
         resource = next(r for r in resources if stream in r.operations)
         args = ", ".join(
-            p.name if p.name in defined else _PLACEHOLDERS.get(p.type_expr, "'example'") for p in _path(stream)
+            p.name if p.name in defined else _PLACEHOLDERS.get(_primitive(p.type), "'example'") for p in _path(stream)
         )
         code = (
             f"with client.{resource.attr}.{stream.stream_name}({args}) as stream:\n"
@@ -92,9 +98,9 @@ def _required_body(op: Operation) -> list[str] | None:
     args = []
     for field in op.body.fields:
         if field.required:
-            if field.type_expr not in _PLACEHOLDERS:
+            if _primitive(field.type) not in _PLACEHOLDERS:
                 return None
-            args.append(f"{field.name}={_PLACEHOLDERS[field.type_expr]}")
+            args.append(f"{field.name}={_PLACEHOLDERS[_primitive(field.type)]}")
     return args
 
 
@@ -137,7 +143,7 @@ class _Crud:
         return f"client.{self.resource.attr}.{op.method_name}({args})"
 
     def variables(self) -> str:
-        lines = [f"{p.name} = {_PLACEHOLDERS.get(p.type_expr, repr('example'))}  # yours" for p in _path(self.create)]
+        lines = [f"{p.name} = {_PLACEHOLDERS.get(_primitive(p.type), repr('example'))}  # yours" for p in _path(self.create)]
         return "\n".join(lines) + ("\n" if lines else "")
 
     def examples(self, names: Names) -> list[Example]:
@@ -150,12 +156,12 @@ class _Crud:
         found.append(Example("Create", "Body fields are keyword arguments, or pass the request model.", create))
         if self.update is not None and self.update.body is not None:
             fields = self.update.body.fields
-            value = next((f for f in fields if f.type_expr in _PLACEHOLDERS), None)
+            value = next((f for f in fields if _primitive(f.type) in _PLACEHOLDERS), None)
             null = next((f for f in fields if f.nullable), None)
             code = ""
             if value is not None:
                 code += f"# only `{value.name}` is sent: the other fields stay as they are\n"
-                new = "'renamed'" if value.type_expr == "str" else _PLACEHOLDERS[value.type_expr]
+                new = "'renamed'" if _primitive(value.type) == "str" else _PLACEHOLDERS[_primitive(value.type)]
                 code += f"{self.call(self.update, 'created', [f'{value.name}={new}'])}\n"
             if null is not None:
                 code += f"# `{null.name}` is sent as null: it is cleared\n{self.call(self.update, 'created', [f'{null.name}=None'])}\n"
@@ -182,7 +188,7 @@ class _Crud:
     def _errors_and_raw(self, names: Names) -> list[Example]:
         assert self.retrieve is not None
         path = _path(self.retrieve)
-        missing = _MISSING.get(path[-1].type_expr) if path else None
+        missing = _MISSING.get(_primitive(path[-1].type)) if path else None
         found = []
         if missing is not None:
             args = [p.name for p in path[:-1]] + [missing]
