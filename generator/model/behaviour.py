@@ -7,6 +7,7 @@ some path follows with a parameter.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -14,29 +15,31 @@ from generator import paths
 from generator.model import text
 from generator.model.ir import Behaviour, Operation, Param, Resource
 from generator.model.types import Nullable, TypeNode, is_primitive
+from generator.spec import OperationView
 
 _ITEM_KINDS = {"get": "retrieve", "patch": "update", "put": "update", "delete": "destroy"}
 
 
-def collections(spec: dict[str, Any]) -> frozenset[str]:
-    """Static path segments directly followed by a parameter somewhere in the document."""
+def collections(templates: Iterable[str]) -> frozenset[str]:
+    """Static path segments directly followed by a parameter somewhere in the document's paths."""
     found: set[str] = set()
-    for path in spec.get("paths") or {}:
+    for path in templates:
         parts = paths.segments(str(path))
         found |= {a for a, b in zip(parts, parts[1:]) if paths.is_placeholder(b) and not paths.is_placeholder(a)}
     return frozenset(found)
 
 
-def forbids(responses: dict[str, Any]) -> bool:
+def forbids(responses: Mapping[str, Any]) -> bool:
     """The operation is documented as always refused: a 405 and no 2xx."""
     return "405" in responses and not any(str(s).startswith("2") for s in responses)
 
 
 def behaviour(
-    path: str, method: str, op: dict[str, Any], params: tuple[Param, ...], known: frozenset[str],
+    op: OperationView, params: tuple[Param, ...], known: frozenset[str],
     *, result_model: str | None, result_id_type: TypeNode, result_kind: str, paginated: bool, not_allowed: str,
 ) -> Behaviour:
-    segments = paths.segments(path)
+    method = op.method
+    segments = paths.segments(op.path)
     is_param = [paths.is_placeholder(s) for s in segments]
     kind, collection, id_wire = "action_create", "items", ""
     if len(segments) >= 2 and is_param[-1] and not is_param[-2]:
@@ -51,11 +54,11 @@ def behaviour(
         collection, kind = segments[-2], "action_read" if method == "get" else "action_create"
     elif segments and not is_param[-1]:
         collection, kind = segments[-1], {"get": "list", "post": "create"}.get(method, "action_create")
-    if kind == "destroy" and forbids(op.get("responses") or {}):
+    if kind == "destroy" and forbids(op.responses):
         kind = "destroy_forbidden"
     id_param = next((p for p in params if p.location == "path" and p.wire == text.literal(id_wire)), None)
     id_kind = _id_kind(id_param.type if id_param else result_id_type)
-    unique = op.get("x-unique-by")
+    unique = op.extensions.get("x-unique-by")
     unique_by = text.literal(tuple(str(u) for u in unique) if isinstance(unique, list) else ())
     call = _memory_call(kind, result_kind if result_model or result_kind != "model" else "other", paginated)
     return Behaviour(kind, text.literal(collection), id_kind, unique_by, call, result_model or "", not_allowed)

@@ -12,6 +12,7 @@ from generator.model import imports, names, readme, text, types
 from generator.model.ir import Alias, Api
 from generator.model.operations import build_resources
 from generator.model.schemas import SchemaTypes
+from generator.spec import read_spec
 
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
@@ -28,7 +29,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     # The client classes are named first: a schema called like one of them is the one renamed.
     types = SchemaTypes(spec, warnings, pointers or {}, taken={client_class, f"Async{client_class}"})
     types.build_components()
-    resources = build_resources(spec, types)
+    resources = build_resources(read_spec(spec, pointers or {}), types)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)

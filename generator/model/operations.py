@@ -15,8 +15,7 @@ from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
 from generator.model.types import NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
 STR = Primitive("str")
-from generator.refs import deref
-from generator.validate import operations
+from generator.spec import MediaView, OperationView, SpecView
 
 _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -34,20 +33,20 @@ _RESOURCE_RESERVED = names.RUNTIME_NAMES | {
 }
 
 
-def build_resources(spec: dict[str, Any], types: SchemaTypes) -> tuple[Resource, ...]:
-    by_tag: dict[str, list[tuple[str, str, dict[str, Any], dict[str, Any]]]] = {}
-    for _pointer, path, method, item, op in operations(spec):
-        tags = op.get("tags") or [_fallback_tag(path)]
-        by_tag.setdefault(str(tags[0]), []).append((path, method, item, op))
+def build_resources(spec: SpecView, types: SchemaTypes) -> tuple[Resource, ...]:
+    by_tag: dict[str, list[OperationView]] = {}
+    for op in spec.operations:
+        tags = op.tags or (_fallback_tag(op.path),)
+        by_tag.setdefault(str(tags[0]), []).append(op)
     tags = list(by_tag)
-    tag_objects = {t.get("name"): t for t in spec.get("tags") or [] if isinstance(t, dict)}
-    places = [types.at(tag_objects.get(t)) or pointer_join(types.at(by_tag[t][0][3]), "tags") for t in tags]
-    overrides = [names.override(tag_objects.get(t), p, reserved=_RESOURCE_RESERVED) for t, p in zip(tags, places)]
+    tag_views = [spec.tags.get(t) for t in tags]
+    places = [view.pointer if view else pointer_join(by_tag[t][0].pointer, "tags") for t, view in zip(tags, tag_views)]
+    overrides = [names.override(view.raw if view else None, p, reserved=_RESOURCE_RESERVED) for view, p in zip(tag_views, places)]
     candidates = [o or names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t, o in zip(tags, overrides)]
     fixed = [o is not None for o in overrides]
     attrs = names.unique(candidates, "resource", types.warnings, raws=tags, places=places, fixed=fixed)
-    tag_docs = {name: t.get("description") for name, t in tag_objects.items()}
-    known = collections(spec)
+    tag_docs = {name: view.description for name, view in spec.tags.items()}
+    known = collections(spec.paths)
     resources = []
     for tag, attr in zip(tags, attrs):
         base = names.pascal(attr)
@@ -74,14 +73,14 @@ def _fallback_tag(path: str) -> str:
 
 
 def _operations(
-    spec: dict[str, Any], types: SchemaTypes, tag: str, attr: str, entries: list[Any], known: frozenset[str]
+    spec: SpecView, types: SchemaTypes, tag: str, attr: str, entries: list[OperationView], known: frozenset[str]
 ) -> tuple[Operation, ...]:
     prefix = names.snake(tag).rstrip("_") + "_"
     candidates = []
-    places = [types.at(op) for _path, _method, _item, op in entries]
-    overrides = [names.override(op, place, reserved=_METHOD_RESERVED) for (_p, _m, _i, op), place in zip(entries, places)]
-    for (path, method, _item, op), override in zip(entries, overrides):
-        raw = op.get("operationId") or f"{method}_{path}"
+    places = [op.pointer for op in entries]
+    overrides = [names.override(op.raw, op.pointer, reserved=_METHOD_RESERVED) for op in entries]
+    for op, override in zip(entries, overrides):
+        raw = op.operation_id or f"{op.method}_{op.path}"
         name = names.snake(str(raw), fallback="call")
         name = name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
         candidates.append(override or names.snake(name, reserved=_METHOD_RESERVED))
@@ -89,19 +88,18 @@ def _operations(
     method_names = names.unique(candidates, f"{tag} method", types.warnings, places=places, fixed=fixed)
     taken = set(method_names)
     return tuple(
-        _operation(spec, types, attr, path, method, item, op, method_name, taken, known)
-        for (path, method, item, op), method_name in zip(entries, method_names)
+        _operation(spec, types, attr, op, method_name, taken, known) for op, method_name in zip(entries, method_names)
     )
 
 
 def _operation(
-    spec: dict[str, Any], types: SchemaTypes, attr: str, path: str, method: str,
-    item: dict[str, Any], op: dict[str, Any], method_name: str, taken: set[str], known: frozenset[str],
+    spec: SpecView, types: SchemaTypes, attr: str, op: OperationView, method_name: str, taken: set[str], known: frozenset[str]
 ) -> Operation:
+    path, method = op.path, op.method
     context = names.pascal(f"{attr}_{method_name}")
-    params = _params(spec, types, item, op, context)
-    body = _body(spec, types, op, method, context, {p.name for p in params})
-    status, result_node, result_kind, result_schema = _result(spec, types, op, context)
+    params = _params(types, op, context)
+    body = _body(types, op, context, {p.name for p in params})
+    status, result_node, result_kind, result_schema = _result(types, op, context)
     result_type = render(result_node)
     pagination = None
     page_items = _page_items(types, result_schema)
@@ -109,18 +107,19 @@ def _operation(
         item_type = types.type_of(page_items, context + "Item").full
         pagination = Pagination(item_type, _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op))
     streamable = method == "get" and result_kind == "raw"
-    responses = op.get("responses") or {}
-    errors = tuple(sorted({int(s) for s in responses if str(s).isdigit() and int(s) >= 400}))
+    responses = op.responses
+    errors = tuple(sorted({int(s) for s in responses if s.isdigit() and int(s) >= 400}))
     not_allowed = ""
     if forbids(responses):
-        not_allowed = text.literal(" ".join(str(deref(spec, responses["405"]).get("description") or "").split()))
-    summary = op.get("summary") or op.get("operationId") or f"{method.upper()} {path}"
+        refused = responses["405"]
+        not_allowed = text.literal(" ".join((refused.description if refused else "").split()))
+    summary = op.summary or op.operation_id or f"{method.upper()} {path}"
     documented = [f"    {p.name}: {p.doc}" for p in params if p.doc]
     args = "Args:\n" + "\n".join(documented) if documented else ""
-    doc = text.wrap("\n\n".join(d for d in (text.one_line(summary), text.docstring(op.get("description")), args) if d))
+    doc = text.wrap("\n\n".join(d for d in (text.one_line(summary), text.docstring(op.description), args) if d))
     client_path = text.literal(signatures.client_path(path, params))
     http_method = method.upper()
-    idempotency = _idempotency_header(spec, op, method, types.warnings, pointer_join(types.at(op), "x-idempotency-key"))
+    idempotency = _idempotency_header(spec, op, types.warnings)
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
     enums = {name: ", ".join(m.value for m in enum.members) for name, enum in types.enums.items()}
@@ -152,25 +151,26 @@ def _operation(
         stream_name=_fresh(f"{method_name}_stream", taken, types, op) if streamable else "",
         error_statuses=errors,
         pagination=pagination,
-        scopes=text.literal(tuple(_scopes(spec, op))),
+        scopes=text.literal(tuple(_scopes(op))),
         request_class=types.fresh(f"{context}Request"),
         server_path=text.literal(signatures.server_path(path, params)),
         server_result={"raw": "_rt.Reply", "none": "None"}.get(result_kind, result_type),
         behaviour=behaviour(
-            path, method, op, params, known, result_model=result_model,
+            op, params, known, result_model=result_model,
             result_id_type=_result_id_type(result_schema, types), result_kind=result_kind,
             paginated=pagination is not None, not_allowed=not_allowed,
         ),
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
         idempotency_header=idempotency,
-        soft_delete=_soft_delete(op, types.warnings, pointer_join(types.at(op), "x-soft-delete")),
+        soft_delete=_soft_delete(op, types.warnings),
     )
 
 
-def _soft_delete(op: dict[str, Any], warnings: list[Finding], pointer: str) -> tuple[tuple[str, str], ...]:
+def _soft_delete(op: OperationView, warnings: list[Finding]) -> tuple[tuple[str, str], ...]:
     """`x-soft-delete` on a refused DELETE: the JSON object the PATCH of the same path sends instead."""
-    value = op.get("x-soft-delete")
+    pointer = pointer_join(op.pointer, "x-soft-delete")
+    value = op.extensions.get("x-soft-delete")
     if value is None:
         return ()
     if not isinstance(value, dict) or not value:
@@ -179,11 +179,13 @@ def _soft_delete(op: dict[str, Any], warnings: list[Finding], pointer: str) -> t
     return tuple((text.literal(str(k)), text.literal(v)) for k, v in value.items())
 
 
-def _idempotency_header(spec: dict[str, Any], op: dict[str, Any], method: str, warnings: list[Finding], pointer: str) -> str:
+def _idempotency_header(spec: SpecView, op: OperationView, warnings: list[Finding]) -> str:
     """`x-idempotency-key` on the operation, else on the document for POST and PATCH: `true` (the header is
     `Idempotency-Key`), a header name, or `false`. The client then sends a fresh key in that header, the same on
     every attempt, and may retry the request. The literal of the header name, or ""."""
-    value = op.get("x-idempotency-key", spec.get("x-idempotency-key") if method in ("post", "patch") else None)
+    pointer = pointer_join(op.pointer, "x-idempotency-key")
+    fallback = spec.extensions.get("x-idempotency-key") if op.method in ("post", "patch") else None
+    value = op.extensions.get("x-idempotency-key", fallback)
     if value is True:
         return text.literal("Idempotency-Key")
     if isinstance(value, str) and _HEADER_NAME.fullmatch(value):
@@ -193,9 +195,9 @@ def _idempotency_header(spec: dict[str, Any], op: dict[str, Any], method: str, w
     return ""
 
 
-def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: dict[str, Any]) -> str:
+def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: OperationView) -> str:
     """A method name derived from another (`list_all`, `stream_tiles_stream`) that no other method has."""
-    name = names.unique([*sorted(taken), candidate], "method", types.warnings, places=[types.at(op)] * (len(taken) + 1))[-1]
+    name = names.unique([*sorted(taken), candidate], "method", types.warnings, places=[op.pointer] * (len(taken) + 1))[-1]
     taken.add(name)
     return name
 
@@ -219,69 +221,60 @@ def _is_plain_type(node: TypeNode, types: SchemaTypes) -> bool:
     return not isinstance(node, (UnionOf, Nullable, Const, NoneValue))
 
 
-def _params(spec: dict[str, Any], types: SchemaTypes, item: dict[str, Any], op: dict[str, Any], context: str) -> tuple[Param, ...]:
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
-        param = deref(spec, raw)
-        if isinstance(param, dict) and isinstance(param.get("name"), str) and param.get("in") in ("path", "query", "header", "cookie"):
-            merged[(param["name"], param["in"])] = param
-    ordered = sorted(merged.values(), key=lambda p: (p["in"] != "path", not p.get("required")))
-    places = [types.at(p) for p in ordered]
-    overrides = [names.override(p, place, reserved=_PARAM_RESERVED) for p, place in zip(ordered, places)]
+def _params(types: SchemaTypes, op: OperationView, context: str) -> tuple[Param, ...]:
+    ordered = sorted(op.parameters, key=lambda p: (p.location != "path", not p.required))
+    overrides = [names.override(p.raw, p.pointer, reserved=_PARAM_RESERVED) for p in ordered]
     py_names = names.unique(
-        [o or names.snake(p["name"], reserved=_PARAM_RESERVED, fallback="param") for p, o in zip(ordered, overrides)],
+        [o or names.snake(p.name, reserved=_PARAM_RESERVED, fallback="param") for p, o in zip(ordered, overrides)],
         f"{context} parameter",
         types.warnings,
-        places=places,
+        places=[p.pointer for p in ordered],
         fixed=[o is not None for o in overrides],
     )
     result = []
     for py, param in zip(py_names, ordered):
-        schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
-        info = types.type_of(schema, names.pascal(param["name"]))
-        required = bool(param.get("required")) or param["in"] == "path"
+        info = types.type_of(param.schema, names.pascal(param.name))
+        required = param.required or param.location == "path"
         # OpenAPI's default style is form (exploded) in the query and cookies, simple (comma-joined) elsewhere.
-        style = param.get("style", "form" if param["in"] in ("query", "cookie") else "simple")
-        explode = bool(param.get("explode", style == "form"))
+        style = param.style or ("form" if param.location in ("query", "cookie") else "simple")
+        explode = bool(style == "form" if param.explode is None else param.explode)
         draft = Param(
             name=py,
-            wire=text.literal(param["name"]),
-            location=param["in"],
+            wire=text.literal(param.name),
+            location=param.location,
             type=info.full,
             required=required,
             explode=explode,
-            doc=text.one_line(param.get("description")),
-            value_expr=f"_rt.csv({py})" if not explode and param["in"] == "query" and isinstance(info.node, ListOf) else py,
+            doc=text.one_line(param.description),
+            value_expr=f"_rt.csv({py})" if not explode and param.location == "query" and isinstance(info.node, ListOf) else py,
             request_field="",
         )
         result.append(replace(draft, request_field=signatures.request_field(draft)))
     return tuple(result)
 
 
-def _media(content: Any) -> tuple[str, dict[str, Any]] | None:
-    if not isinstance(content, dict) or not content:
-        return None
-    for media, value in content.items():
-        if _JSON.match(str(media).split(";")[0].strip()):
-            return str(media), value if isinstance(value, dict) else {}
-    for media, value in content.items():
-        if str(media) in _FORM:
-            return str(media), value if isinstance(value, dict) else {}
-    media, value = next(iter(content.items()))
-    return str(media), value if isinstance(value, dict) else {}
+def _media(content: tuple[MediaView, ...]) -> MediaView | None:
+    """The media type the generated code speaks: the first JSON one, else the first form, else the first."""
+    for media in content:
+        if _JSON.match(media.media_type.split(";")[0].strip()):
+            return media
+    for media in content:
+        if media.media_type in _FORM:
+            return media
+    return content[0] if content else None
 
 
-def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: str, context: str, param_names: set[str]) -> Body | None:
-    request = deref(spec, op.get("requestBody"))
-    found = _media(request.get("content")) if isinstance(request, dict) else None
-    if found is None:
+def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[str]) -> Body | None:
+    request = op.body
+    found = _media(request.content) if request is not None else None
+    if request is None or found is None:
         return None
-    media, media_object = found
-    every = tuple(str(name) for name in request["content"])
-    schema = media_object.get("schema") if isinstance(media_object.get("schema"), dict) else {}
+    media = found.media_type
+    every = tuple(m.media_type for m in request.content)
+    schema = found.schema or {}
     if not (_JSON.match(media) or media in _FORM):
-        return Body(Primitive("bytes"), text.literal(media), bool(request.get("required")), (), every)
-    partial = method == "patch"
+        return Body(Primitive("bytes"), text.literal(media), request.required, (), every)
+    partial = op.method == "patch"
     ref = schema.get("$ref")
     key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None
     model = None
@@ -296,24 +289,23 @@ def _body(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], method: 
     elif not key and (schema.get("properties") or schema.get("allOf")):
         model = types.inline_input(context + "Body", schema, partial=partial)
     if model is None:
-        return Body(types.type_of(schema, context + "Body").full, text.literal(media), bool(request.get("required")), (), every)
+        return Body(types.type_of(schema, context + "Body").full, text.literal(media), request.required, (), every)
     clash = {f.name for f in model.fields} & param_names or any(f.name in _PARAM_RESERVED for f in model.fields)
     fields: tuple[Field, ...] = () if clash else model.fields
-    return Body(Named(model.name, "model"), text.literal(media), bool(request.get("required")), fields, every)
+    return Body(Named(model.name, "model"), text.literal(media), request.required, fields, every)
 
 
-def _result(spec: dict[str, Any], types: SchemaTypes, op: dict[str, Any], context: str) -> tuple[int, TypeNode, str, Any]:
-    responses = op.get("responses") or {}
-    statuses = sorted(int(s) for s in responses if str(s).isdigit() and 200 <= int(s) < 300)
+def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, TypeNode, str, Any]:
+    responses = op.responses
+    statuses = sorted(int(s) for s in responses if s.isdigit() and 200 <= int(s) < 300)
     key = str(statuses[0]) if statuses else ("2XX" if "2XX" in responses else "default")
     status = statuses[0] if statuses else 200
-    response = deref(spec, responses.get(key))
-    found = _media(response.get("content")) if isinstance(response, dict) else None
+    response = responses.get(key)
+    found = _media(response.content) if response is not None else None
     if found is None:
-        return status, NONE, "none" if status == 204 or not isinstance(response, dict) else "raw", None
-    media, media_object = found
-    schema = media_object.get("schema")
-    if not _JSON.match(media.split(";")[0].strip()) or not isinstance(schema, dict):
+        return status, NONE, "none" if status == 204 or response is None else "raw", None
+    schema = found.schema
+    if not _JSON.match(found.media_type.split(";")[0].strip()) or schema is None:
         return status, NONE, "raw", None
     return status, types.type_of(schema, context + "Response").full, "model", schema
 
@@ -329,9 +321,8 @@ def _page_items(types: SchemaTypes, schema: Any) -> Any:
     return None
 
 
-def _scopes(spec: dict[str, Any], op: dict[str, Any]) -> list[str]:
-    security = op.get("security", spec.get("security")) or []
-    for requirement in security:
+def _scopes(op: OperationView) -> list[str]:
+    for requirement in op.security:
         if isinstance(requirement, dict):
             for scopes in requirement.values():
                 if isinstance(scopes, list) and scopes:

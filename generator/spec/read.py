@@ -1,0 +1,98 @@
+"""The validated document into views (generator.spec.views), every parameter, body and response $ref resolved once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.errors import pointer_join
+from generator.refs import deref
+from generator.rules import operations
+from generator.spec.views import BodyView, MediaView, OperationView, ParameterView, ResponseView, SpecView, TagView
+
+_LOCATIONS = ("path", "query", "header", "cookie")
+
+
+def read_spec(data: dict[str, Any], pointers: dict[int, str]) -> SpecView:
+    """`pointers` maps id() of the document's mappings and lists to their JSON pointers (load.pointer_index)."""
+    at = lambda node: pointers.get(id(node), "")  # noqa: E731
+    paths = data.get("paths")
+    tags = {
+        t["name"]: TagView(t["name"], t.get("description"), at(t), t)
+        for t in data.get("tags") or []
+        if isinstance(t, dict) and isinstance(t.get("name"), str)
+    }
+    found = tuple(
+        _operation(data, at, pointer, path, method, item, op) for pointer, path, method, item, op in operations(data)
+    )
+    return SpecView(tuple(str(p) for p in paths) if isinstance(paths, dict) else (), found, tags, _extensions(data))
+
+
+def _operation(data: dict[str, Any], at: Any, pointer: str, path: str, method: str, item: dict[str, Any], op: dict[str, Any]) -> OperationView:
+    responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    security = op.get("security", data.get("security")) or []
+    return OperationView(
+        pointer=pointer,
+        path=path,
+        method=method,
+        operation_id=op.get("operationId"),
+        tags=tuple(op.get("tags") or ()),
+        summary=op.get("summary"),
+        description=op.get("description"),
+        parameters=_parameters(data, at, item, op),
+        body=_body(deref(data, op.get("requestBody")), at),
+        responses={str(status): _response(str(status), deref(data, value), at) for status, value in responses.items()},
+        security=tuple(security) if isinstance(security, list) else (),
+        extensions=_extensions(op),
+        raw=op,
+    )
+
+
+def _parameters(data: dict[str, Any], at: Any, item: dict[str, Any], op: dict[str, Any]) -> tuple[ParameterView, ...]:
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+        param = deref(data, raw)
+        if isinstance(param, dict) and isinstance(param.get("name"), str) and param.get("in") in _LOCATIONS:
+            merged[(param["name"], param["in"])] = param
+    return tuple(
+        ParameterView(
+            pointer=at(p),
+            name=p["name"],
+            location=p["in"],
+            required=bool(p.get("required")),
+            style=p.get("style"),
+            explode=p.get("explode"),
+            schema=p.get("schema") if isinstance(p.get("schema"), dict) else {},
+            description=p.get("description"),
+            raw=p,
+        )
+        for p in merged.values()
+    )
+
+
+def _content(content: Any, base: str) -> tuple[MediaView, ...]:
+    if not isinstance(content, dict):
+        return ()
+    return tuple(
+        MediaView(
+            str(media),
+            value.get("schema") if isinstance(value, dict) and isinstance(value.get("schema"), dict) else None,
+            pointer_join(pointer_join(base, "content"), media),
+        )
+        for media, value in content.items()
+    )
+
+
+def _body(request: Any, at: Any) -> BodyView | None:
+    if not isinstance(request, dict):
+        return None
+    return BodyView(at(request), bool(request.get("required")), _content(request.get("content"), at(request)))
+
+
+def _response(status: str, response: Any, at: Any) -> ResponseView | None:
+    if not isinstance(response, dict):
+        return None
+    return ResponseView(status, at(response), str(response.get("description") or ""), _content(response.get("content"), at(response)))
+
+
+def _extensions(node: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in node.items() if isinstance(key, str) and key.startswith("x-")}
