@@ -122,8 +122,7 @@ def _operation(
     idempotency = _idempotency_header(spec, op, types.warnings)
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
-    enums = {name: ", ".join(m.value for m in enum.members) for name, enum in types.enums.items()}
-    signature, read_signature, overloads = signatures.client_signatures(params, body, enums)
+    signature, read_signature, overloads = signatures.client_signatures(params, body, types.enum_literals)
     plain = _is_plain_type(result_node, types)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'

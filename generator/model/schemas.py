@@ -54,6 +54,8 @@ class SchemaTypes:
     all_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
     _enum_by_values: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
     request_only: frozenset[str] = frozenset()  # component keys no response, parameter or header uses
+    # enum class -> the literals of its values, kept as enums are defined (an argument also takes the values)
+    enum_literals: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Component class names: unique among themselves, then moved off any name already in `taken` (the
@@ -92,11 +94,15 @@ class SchemaTypes:
     def _define(self, name: str, schema: dict[str, Any]) -> None:
         doc = text.docstring(schema.get("description") or schema.get("title"))
         if _enum_base(schema):
-            self.enums[name] = self._enum(name, schema, doc)
+            self._store_enum(self._enum(name, schema, doc))
         elif _is_object_model(schema):
             self._store_model(self._model(name, schema, doc, is_input=False))
         else:
             self.aliases[name] = Alias(name, self.type_of(schema, name).full, doc)
+
+    def _store_enum(self, enum: EnumClass) -> None:
+        self.enums[enum.name] = enum
+        self.enum_literals[enum.name] = ", ".join(m.value for m in enum.members)
 
     def _store_model(self, model: ModelClass) -> None:
         self.all_fields[model.name] = model.fields
@@ -136,7 +142,7 @@ class SchemaTypes:
         key = (names.pascal(context), values)
         if key not in self._enum_by_values:
             name = self.fresh(names.pascal(context), schema)
-            self.enums[name] = self._enum(name, schema, text.docstring(schema.get("description")))
+            self._store_enum(self._enum(name, schema, text.docstring(schema.get("description"))))
             self._enum_by_values[key] = name
         return self._enum_by_values[key]
 
