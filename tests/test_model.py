@@ -8,7 +8,7 @@ from typing import Any
 from generator.load import load_document
 from generator.model.build import build_api
 from generator.model.ir import Api, Operation
-from generator.model.types import ListOf, Named, Nullable, Primitive, UnionOf, render
+from generator.model.types import Const, ListOf, Named, Nullable, Primitive, UnionOf, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def test_parameters_scopes_pagination_and_behaviour() -> None:
     params = {p.name: p for p in listing.params}
     assert params["id_in"].wire == "'id__in'" and params["id_in"].value_expr == "_rt.csv(id_in)"
     assert params["order_by"].type == ListOf(Named("OrderByItem", "enum"))
-    assert params["limit"].type == Primitive("int") and not params["limit"].required
+    assert params["limit"].type == Primitive("integer") and not params["limit"].required
     assert listing.scopes == "('dataset:read',)"
     assert listing.pagination is not None and listing.pagination.item == Named("Dataset", "model")
     assert listing.result == Named("PaginatedDatasetList", "model")
@@ -78,7 +78,7 @@ def test_unions_recursion_and_inline_names() -> None:
     models = {m.name: m for m in api.models}
     assert models["Node"].fields[0].type == ListOf(Named("Node", "model"))
     assert models["Node"].fields[1].type == Named("NodeMeta", "model") and "NodeMeta" in models
-    assert api.aliases[0].type == Nullable(UnionOf((Named("Node", "model"), Primitive("str"))))
+    assert api.aliases[0].type == Nullable(UnionOf((Named("Node", "model"), Primitive("string"))))
 
 
 def test_spec_text_reaches_the_model_only_escaped() -> None:
@@ -123,7 +123,7 @@ def test_resource_names_never_shadow_the_client_or_create_app() -> None:
 
 def test_annotations_are_rendered_from_the_type_tree() -> None:
     """One function renders every annotation; as an argument, containers are read-only and a UUID takes its text."""
-    node = Nullable(UnionOf((ListOf(Primitive("UUID")), Named("Mode", "enum"))))
+    node = Nullable(UnionOf((ListOf(Primitive("string", "uuid")), Named("Mode", "enum"))))
     assert render(node) == "List[UUID] | Mode | None"
     assert render(node, argument=True) == "Sequence[UUID | str] | Mode | None"
 
@@ -131,3 +131,17 @@ def test_annotations_are_rendered_from_the_type_tree() -> None:
 def test_an_alias_that_refers_to_itself_becomes_any_where_the_cycle_closes() -> None:
     api = build_api(_spec({"Tree": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Tree"}}}), "t")
     assert api.aliases[0].name == "Tree" and render(api.aliases[0].type) == "Dict[str, Any]"
+
+
+def test_the_type_tree_keeps_json_types_and_formats_not_python_names() -> None:
+    props = {
+        "when": {"type": "string", "format": "date-time"},
+        "mail": {"type": "string", "format": "email"},
+        "count": {"type": "integer", "format": "int64"},
+        "kind": {"const": "cat"},
+    }
+    api = build_api(_spec({"Pet": {"type": "object", "properties": props}}), "t")
+    fields = {f.name: f.type for f in api.models[0].fields}
+    assert fields["when"] == Primitive("string", "date-time")
+    assert fields["mail"] == Primitive("string") and fields["count"] == Primitive("integer")
+    assert fields["kind"] == Const("cat")

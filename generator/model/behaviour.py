@@ -80,7 +80,7 @@ def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
 def _id_kind(node: TypeNode) -> str:
     if isinstance(node, Nullable):
         node = node.inner
-    return "uuid" if is_primitive(node, "UUID") else "int" if is_primitive(node, "int") else "str"
+    return "uuid" if is_primitive(node, "string", format="uuid") else "int" if is_primitive(node, "integer") else "str"
 
 
 def unify_id_kinds(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:

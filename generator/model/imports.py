@@ -27,8 +27,8 @@ def uses(node: TypeNode, *, argument: bool = False) -> set[str]:
     """The names an annotation rendered from `node` uses: typing and standard-library names, generated classes."""
     found: set[str] = set()
     for part in walk(node):
-        if isinstance(part, Primitive) and part.name in _IMPORTED_PRIMITIVES:
-            found.add(part.name)
+        if isinstance(part, Primitive) and part.python in _IMPORTED_PRIMITIVES:
+            found.add(part.python)
         elif isinstance(part, ListOf):
             found.add("Sequence" if argument else "List")
         elif isinstance(part, MapOf):

@@ -14,7 +14,7 @@ from generator.model.ir import Body, Field, Operation, Pagination, Param, Resour
 from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
 from generator.model.types import NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
-STR = Primitive("str")
+STR = Primitive("string")
 from generator.spec import MediaView, OperationView, SpecView
 
 _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
@@ -272,7 +272,7 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
     every = tuple(m.media_type for m in request.content)
     schema = found.schema or {}
     if not (_JSON.match(media) or media in _FORM):
-        return Body(Primitive("bytes"), text.literal(media), request.required, (), every)
+        return Body(Primitive("string", "binary"), text.literal(media), request.required, (), every)
     partial = op.method == "patch"
     ref = schema.get("$ref")
     key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None

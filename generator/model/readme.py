@@ -21,7 +21,7 @@ _MISSING = {"str": "'does-not-exist'", "int": "999999999", "UUID": "'00000000-00
 
 def _primitive(node: TypeNode) -> str:
     """The Python type of a plain primitive (no null, no union), else "" (no placeholder fits it)."""
-    return node.name if isinstance(node, Primitive) else ""
+    return node.python if isinstance(node, Primitive) else ""
 
 
 @dataclass(frozen=True)

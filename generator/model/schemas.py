@@ -10,14 +10,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.model import names, text, types
-from generator.model.types import ANY, NONE, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
+from generator.model.types import ANY, FORMATS, NONE, STRING, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
 from generator.refs import deref
 
-_STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
-_PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool"}
 _CONSTRAINTS = {
     "maxLength": "max_length", "minLength": "min_length", "pattern": "pattern", "maximum": "le", "minimum": "ge",
     "multipleOf": "multiple_of", "maxItems": "max_length", "minItems": "min_length",
@@ -256,7 +254,7 @@ class SchemaTypes:
             nullable, types = True, [t for t in types if t != "null"]
         const = schema.get("const", ...)
         if const is None or isinstance(const, (str, int)):  # bools are ints; floats are no Literal
-            return TypeInfo(Const(text.literal(const)) if const is not None else NONE, nullable)
+            return TypeInfo(Const(const) if const is not None else NONE, nullable)
         if "enum" in schema:
             nullable = nullable or None in _as_list(schema["enum"])
             if _enum_base(schema):
@@ -286,11 +284,12 @@ class SchemaTypes:
             items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
             return TypeInfo(ListOf(items.full if items else ANY), nullable)
         if kind == "string":
-            return TypeInfo(Primitive(_STRING_FORMATS.get(str(schema.get("format")), "str")), nullable)
+            fmt = schema.get("format")
+            return TypeInfo(Primitive("string", fmt if fmt in FORMATS else ""), nullable)
         if kind == "null":
             return TypeInfo(NONE, nullable)
-        if kind in _PRIMITIVES:
-            return TypeInfo(Primitive(_PRIMITIVES[kind]), nullable)
+        if kind in ("integer", "number", "boolean"):
+            return TypeInfo(Primitive(kind), nullable)
         return TypeInfo(ANY, nullable)
 
     def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
@@ -360,12 +359,12 @@ def _component_kind(schema: dict[str, Any]) -> str:
 
 def _constraints(schema: dict[str, Any], node: TypeNode) -> list[str]:
     result = []
-    numeric = types.is_primitive(node, "int", "float")
+    numeric = types.is_primitive(node, "integer", "number")
     for key, arg in _CONSTRAINTS.items():
         value = schema.get(key)
-        if key == "pattern" and (not types.is_primitive(node, "str") or not isinstance(value, str)):
+        if key == "pattern" and (node != STRING or not isinstance(value, str)):
             continue
-        if key in ("maxLength", "minLength") and not types.is_primitive(node, "str"):
+        if key in ("maxLength", "minLength") and node != STRING:
             continue
         if key in ("maxItems", "minItems") and not isinstance(node, ListOf):
             continue

@@ -111,4 +111,4 @@ def example_call(method_name: str, params: tuple[Param, ...], body: Body | None)
 
 def _placeholder(node: TypeNode) -> str:
     placeholders = {"int": "1", "float": "1.0", "bool": "True"}
-    return placeholders.get(node.name, repr("...")) if isinstance(node, Primitive) else repr("...")
+    return placeholders.get(node.python, repr("...")) if isinstance(node, Primitive) else repr("...")

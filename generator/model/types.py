@@ -8,10 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from generator.model.text import literal
+
 
 @dataclass(frozen=True)
 class Primitive:
-    name: str  # the Python type: str, int, float, bool, bytes, datetime, date, UUID
+    type: str  # the JSON Schema type: string, integer, number or boolean
+    format: str = ""  # only a format that gives the value a type of its own: date-time, date, uuid, binary
+
+    @property
+    def python(self) -> str:
+        return _PYTHON_PRIMITIVES.get((self.type, self.format)) or _PYTHON_PRIMITIVES[(self.type, "")]
 
 
 @dataclass(frozen=True)
@@ -22,7 +29,7 @@ class Named:
 
 @dataclass(frozen=True)
 class Const:
-    value: str  # Python literal of the one value
+    value: str | int  # the one value (a bool is an int)
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,19 @@ TypeNode = Primitive | Named | Const | ListOf | MapOf | UnionOf | Nullable | Any
 
 ANY = AnyValue()
 NONE = NoneValue()
+STRING = Primitive("string")
+# The formats the generated Python gives a type of their own; every other format is its type's plain value.
+FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
+
+_PYTHON_PRIMITIVES = {
+    ("string", ""): "str", ("string", "date-time"): "datetime", ("string", "date"): "date",
+    ("string", "uuid"): "UUID", ("string", "binary"): "bytes",
+    ("integer", ""): "int", ("number", ""): "float", ("boolean", ""): "bool",
+}
 
 # As an argument, read-only containers accept a list of a subtype, and a UUID also accepts its text.
 _INPUT_PRIMITIVES = {"UUID": "UUID | str"}
+# (The functions below render the tree as Python; the tree itself says nothing about Python.)
 
 
 def render(node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None) -> str:
@@ -73,11 +90,11 @@ def render(node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] |
 
 def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
     if isinstance(node, Primitive):
-        return _INPUT_PRIMITIVES.get(node.name, node.name) if argument else node.name
+        return _INPUT_PRIMITIVES.get(node.python, node.python) if argument else node.python
     if isinstance(node, Named):
         return f"{node.name} | Literal[{enums[node.name]}]" if argument and node.name in enums else node.name
     if isinstance(node, Const):
-        return f"Literal[{node.value}]"
+        return f"Literal[{literal(node.value)}]"
     if isinstance(node, ListOf):
         return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument, enums)}]"
     if isinstance(node, MapOf):
@@ -130,5 +147,6 @@ def named(node: TypeNode) -> set[str]:
     return {n.name for n in walk(node) if isinstance(n, Named)}
 
 
-def is_primitive(node: TypeNode, *names: str) -> bool:
-    return isinstance(node, Primitive) and node.name in names
+def is_primitive(node: TypeNode, *json_types: str, format: str | None = None) -> bool:
+    """`node` is a value of one of `json_types` (with exactly `format`, when given)."""
+    return isinstance(node, Primitive) and node.type in json_types and format in (None, node.format)
