@@ -145,3 +145,15 @@ def test_the_type_tree_keeps_json_types_and_formats_not_python_names() -> None:
     assert fields["when"] == Primitive("string", "date-time")
     assert fields["mail"] == Primitive("string") and fields["count"] == Primitive("integer")
     assert fields["kind"] == Const("cat")
+
+
+def test_client_arguments_are_facts_path_first_then_the_request_model_then_keywords() -> None:
+    create = _op(_posthog(), "datasets", "create")
+    method = create.arguments.method
+    assert [(a.name, a.location, a.keyword_only) for a in method[:2]] == [("project_id", "path", False), ("body", "", False)]
+    name = next(a for a in method if a.name == "name")
+    assert (name.location, name.wire, name.type, name.required, name.keyword_only) == ("body", "name", Primitive("string"), False, True)
+    by_model, by_keywords = create.arguments.overloads
+    assert [a.name for a in by_model] == ["project_id", "body"] and by_model[1].required
+    assert next(a for a in by_keywords if a.name == "name").required  # the document requires it
+    assert [a.name for a in create.arguments.read] == ["project_id"]

@@ -9,16 +9,16 @@ members, aliases, and the package, client and resource names. Each item keeps th
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from generator.diff.change import MODELS
 from generator.diff.wire import path_shape
-from generator.model.ir import Api, Operation, Resource
+from generator import paths
+from generator.model.ir import Api, Argument, Operation, Resource
+from generator.model.signatures import argument_annotation
 
 CLIENT, SERVER = "client", "server"
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(frozen=True)
@@ -79,32 +79,39 @@ def surface(api: Api) -> Surface:
         (SERVER, "server package", api.server_package),
     )
     resources = tuple((r.tag, r.attr, r.class_name, r.interface_name) for r in api.resources)
-    methods = tuple(m for r in api.resources for op in r.operations for m in _methods(r, op))
+    enums = {e.name: ", ".join(m.value for m in e.members) for e in api.enums}
+    methods = tuple(m for r in api.resources for op in r.operations for m in _methods(r, op, enums))
     types = [
         *(TypeDef("input model" if m.is_input else "model", m.name,
-                  tuple(Member(f.name, _literal(f.wire), f.type_expr, f.required) for f in m.fields), "") for m in api.models),
+                  tuple(Member(f.name, f.wire_name, f.type_expr, f.required) for f in m.fields), "") for m in api.models),
         *(TypeDef("enum", e.name, tuple(Member(x.name, x.value, "", True) for x in e.members), "") for e in api.enums),
         *(TypeDef("alias", a.name, (), a.type_expr) for a in api.aliases),
     ]
     return Surface(names, resources, methods, tuple(types))
 
 
-def _methods(resource: Resource, op: Operation) -> list[Method]:
-    path = str(_literal(op.server_path))
-    wire = (op.http_method.upper(), path_shape(path))
-    keys = _arg_keys(op, path)
-    args = _signature_args(op.client_signature, keys)
-    if op.client_overloads:
-        # The last overload is the keyword form: there, body fields are as required as the document says.
-        required = {a.name: a.required for a in _signature_args(op.client_overloads[-1], keys)}
-        args = tuple(replace(a, required=required.get(a.name, a.required)) for a in args)
+def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[Method]:
+    wire = (op.http_method.upper(), path_shape(op.path))
+    placeholders = paths.placeholders(op.path)
+    signatures = op.arguments
+    # The last overload is the keyword form: there, body fields are as required as the document says.
+    required = {a.name: a.required for a in signatures.overloads[-1]} if signatures.overloads else {}
+    args = []
+    for argument in signatures.method:
+        position = -1 if argument.keyword_only else len(args)
+        args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, enums),
+                        argument.keyword_only, required.get(argument.name, argument.required), position))
     owner = f"client.{resource.attr}"
-    found = [Method(CLIENT, owner, op.method_name, wire, "call", args, op.result_annotation, "")]
+    found = [Method(CLIENT, owner, op.method_name, wire, "call", tuple(args), op.result_annotation, "")]
     if op.stream_name:
-        found.append(Method(CLIENT, owner, op.stream_name, wire, "stream", args, "", ""))
+        found.append(Method(CLIENT, owner, op.stream_name, wire, "stream", tuple(args), "", ""))
     if op.pagination is not None:
-        found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", args, "", ""))
-    request_fields = [Arg(p.name, keys[p.name], p.type_expr, True, p.required, -1) for p in op.params]
+        found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", tuple(args), "", ""))
+    request_fields = [
+        Arg(p.name, _key(Argument(p.name, p.location, p.wire_name, p.type, p.required, True), placeholders),
+            p.type_expr, True, p.required, -1)
+        for p in op.params
+    ]
     if op.body is not None:
         request_fields.append(Arg("body", "body", op.body.type_expr, True, op.body.required, -1))
     found.append(Method(SERVER, resource.interface_name, op.method_name, wire, "implement", tuple(request_fields),
@@ -112,46 +119,11 @@ def _methods(resource: Resource, op: Operation) -> list[Method]:
     return found
 
 
-def _arg_keys(op: Operation, path: str) -> dict[str, str]:
-    placeholders = [p[1:-1] for p in _PLACEHOLDER.findall(path)]
-    keys = {}
-    for param in op.params:
-        if param.location == "path" and param.name in placeholders:
-            keys[param.name] = f"path:#{placeholders.index(param.name) + 1}"
-        else:
-            keys[param.name] = f"{param.location}:{_literal(param.wire)}"
-    if op.body is not None:
-        for field in op.body.fields:
-            keys[field.name] = f"body:{_literal(field.wire)}"
-        keys.setdefault("body", "body")
-    return keys
-
-
-def _signature_args(signature: str, keys: dict[str, str]) -> tuple[Arg, ...]:
-    """The client method's parameters, read from its signature with the ast module (not by splitting text)."""
-    function = ast.parse(f"def _({signature}): pass").body[0]
-    assert isinstance(function, ast.FunctionDef)
-    spec = function.args
-    positional = [a for a in spec.posonlyargs + spec.args if a.arg != "self"]
-    first_default = len(positional) - len(spec.defaults)
-    args = [
-        Arg(a.arg, keys.get(a.arg, a.arg), _annotation(a.annotation), False, index < first_default, index)
-        for index, a in enumerate(positional)
-    ]
-    args += [
-        Arg(a.arg, keys.get(a.arg, a.arg), _annotation(a.annotation), True, default is None, -1)
-        for a, default in zip(spec.kwonlyargs, spec.kw_defaults)
-    ]
-    return tuple(args)
-
-
-def _annotation(node: ast.expr | None) -> str:
-    return ast.unparse(node) if node is not None else ""
-
-
-def _literal(source: str) -> str:
-    value = ast.literal_eval(source)
-    return value if isinstance(value, str) else repr(value)
+def _key(argument: Argument, placeholders: list[str]) -> str:
+    """An argument's wire identity: a path parameter by its place in the path, so renaming it is no change."""
+    if argument.location == "path" and argument.wire in placeholders:
+        return f"path:#{placeholders.index(argument.wire) + 1}"
+    return f"{argument.location}:{argument.wire}" if argument.location else "body"
 
 
 def union_members(annotation: str) -> frozenset[str]:

@@ -18,6 +18,7 @@ from generator.model.types import TypeNode, render
 class Field:
     name: str
     wire: str  # Python literal of the JSON property name
+    wire_name: str  # the JSON property name
     type: TypeNode  # as the schema gives it, null included where null is a value
     default_literal: str  # Python literal used when the field is optional
     extras: tuple[str, ...]  # Field() keyword arguments: alias, constraints
@@ -87,6 +88,7 @@ class Alias:
 class Param:
     name: str
     wire: str  # Python literal of the wire name
+    wire_name: str
     location: str  # path, query, header or cookie
     type: TypeNode  # without the Unset part
     required: bool
@@ -116,6 +118,28 @@ class Body:
     @property
     def type_expr(self) -> str:
         return render(self.type)
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One parameter of a client method, as a fact: what it is on the wire and what it accepts."""
+
+    name: str
+    location: str  # path, query, header, cookie; "body" for a body field, "" for the whole body
+    wire: str  # the wire name (parameter or property), "" for the whole body
+    type: TypeNode
+    required: bool
+    keyword_only: bool
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """A client method's parameters (`self` and `**options` aside): the method itself, the method without its body
+    (the iterator, page and streaming variants), and the @overload stubs (request model, then keywords) or ()."""
+
+    method: tuple[Argument, ...]
+    read: tuple[Argument, ...]
+    overloads: tuple[tuple[Argument, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -154,6 +178,7 @@ class Behaviour:
 class Operation:
     method_name: str
     http_method: str  # "GET"
+    path: str  # the document's path template
     summary: str  # escaped, one line
     doc: str  # escaped docstring text
     params: tuple[Param, ...]
@@ -164,6 +189,7 @@ class Operation:
     client_signature: str  # "self, project_id: str, *, ..., **options: ..." as source
     read_signature: str  # the same without the body: the iterator, page and streaming variants
     client_overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
+    arguments: Signatures  # the same three, as facts
     client_call: str  # the runtime call the client method returns (awaited in the async flavour)
     client_cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
     page_call: str  # the runtime call of the walk-every-page iterator, or ""

@@ -122,7 +122,11 @@ def _operation(
     idempotency = _idempotency_header(spec, op, types.warnings)
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
-    signature, read_signature, overloads = signatures.client_signatures(params, body, types.enum_literals)
+    arguments = signatures.client_signatures(params, body)
+
+    def source(args: tuple[signatures.Argument, ...]) -> str:
+        return signatures.signature_source(args, types.enum_literals)
+
     plain = _is_plain_type(result_node, types)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
@@ -132,6 +136,7 @@ def _operation(
     return Operation(
         method_name=method_name,
         http_method=http_method,
+        path=path,
         summary=text.one_line(summary),
         doc=doc + ("\n" if "\n" in doc else ""),
         params=params,
@@ -139,9 +144,10 @@ def _operation(
         success_status=status,
         result=result_node,
         result_annotation="_rt.RawResult" if result_kind == "raw" else result_type,
-        client_signature=signature,
-        read_signature=read_signature,
-        client_overloads=overloads,
+        client_signature=source(arguments.method),
+        read_signature=source(arguments.read),
+        client_overloads=tuple(source(o) for o in arguments.overloads),
+        arguments=arguments,
         client_call=client_call,
         client_cast="" if plain or result_kind != "model" else text.literal(result_type),
         page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
@@ -240,6 +246,7 @@ def _params(types: SchemaTypes, op: OperationView, context: str) -> tuple[Param,
         draft = Param(
             name=py,
             wire=text.literal(param.name),
+            wire_name=param.name,
             location=param.location,
             type=info.full,
             required=required,

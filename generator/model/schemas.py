@@ -189,6 +189,7 @@ class SchemaTypes:
         return Field(
             name=py,
             wire=text.literal(wire),
+            wire_name=wire,
             type=info.full,
             default_literal=default_literal,
             extras=tuple(extras),

@@ -3,50 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from generator import paths
 from generator.model import text
-from generator.model.ir import Body, Param
+from generator.model.ir import Argument, Body, Param, Signatures
 from generator.model.types import Primitive, TypeNode, render
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
 
 
-def _argument(name: str, node: TypeNode, required: bool, enums: Mapping[str, str]) -> str:
-    """An argument's annotation: read-only `Sequence`/`Mapping` instead of the invariant `List`/`Dict` (so a list
-    of literals or of a subtype passes), a UUID also as its text, an enum also as its values (`Literal[...]`)."""
-    return f"{name}: {render(node, argument=True, enums=enums)}" + ("" if required else " | _rt.Unset = _rt.UNSET")
-
-
-def _join(path: list[str], positional: list[str], keyword_only: list[str]) -> str:
-    return ", ".join(["self", *path, *positional, *(["*", *keyword_only] if keyword_only else []), OPTIONS])
-
-
-def client_signatures(
-    params: tuple[Param, ...], body: Body | None, enums: Mapping[str, str]
-) -> tuple[str, str, tuple[str, ...]]:
-    """(method signature, signature without the body, overloads) as source, e.g.
-    `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET, *, name: str | _rt.Unset = _rt.UNSET,
-    **options: Unpack[_rt.RequestOptions]`. Path parameters are positional or keyword, then the request model
-    (when the body's fields are also keywords), the rest keyword-only. A body with required fields gets two
-    overloads, so a type checker still requires them when no request model is given. `enums` maps each enum class
-    to the literals of its values."""
-
-    def _arg(name: str, node: TypeNode, required: bool) -> str:
-        return _argument(name, node, required, enums)
-
-    path = [_arg(p.name, p.type, True) for p in params if p.location == "path"]
-    keywords = [_arg(p.name, p.type, p.required) for p in params if p.location != "path"]
-    read = _join(path, [], keywords)
+def client_signatures(params: tuple[Param, ...], body: Body | None) -> Signatures:
+    """Path parameters are positional or keyword, then the request model (when the body's fields are also
+    keywords), the rest keyword-only. A body with required fields gets two overloads, so a type checker still
+    requires them when no request model is given."""
+    path = [Argument(p.name, "path", p.wire_name, p.type, True, False) for p in params if p.location == "path"]
+    keywords = [
+        Argument(p.name, p.location, p.wire_name, p.type, p.required, True) for p in params if p.location != "path"
+    ]
+    read = (*path, *keywords)
     if body is None or not body.fields:
-        whole = [_arg("body", body.type, body.required)] if body is not None else []
-        return _join(path, [], keywords + whole), read, ()
-    model = [_arg("body", body.type, False)]
-    signature = _join(path, model, keywords + [_arg(f.name, f.type, False) for f in body.fields])
+        whole = [Argument("body", "", "", body.type, body.required, True)] if body is not None else []
+        return Signatures((*read, *whole), read, ())
+
+    def fields(required: bool) -> list[Argument]:
+        return [Argument(f.name, "body", f.wire_name, f.type, f.required and required, True) for f in body.fields]
+
+    model = Argument("body", "", "", body.type, False, False)
+    method = (*path, model, *keywords, *fields(False))
     if not body.required or not any(f.required for f in body.fields):
-        return signature, read, ()
-    by_keywords = keywords + [_arg(f.name, f.type, f.required) for f in body.fields]
-    return signature, read, (_join(path, [_arg("body", body.type, True)], keywords), _join(path, [], by_keywords))
+        return Signatures(method, read, ())
+    by_model = (*path, replace(model, required=True), *keywords)
+    return Signatures(method, read, (by_model, (*read, *fields(True))))
+
+
+def signature_source(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> str:
+    """The source between the parentheses, e.g. `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET,
+    *, name: str | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]`. An argument's annotation is
+    read-only (`Sequence`/`Mapping`, so a list of literals or of a subtype passes), a UUID also takes its text and an
+    enum also its values (`Literal[...]`); `enums` maps each enum class to the literals of its values."""
+    parts = ["self"]
+    for index, argument in enumerate(arguments):
+        if argument.keyword_only and (index == 0 or not arguments[index - 1].keyword_only):
+            parts.append("*")
+        parts.append(f"{argument.name}: {argument_annotation(argument, enums)}" + ("" if argument.required else " = _rt.UNSET"))
+    return ", ".join([*parts, OPTIONS])
+
+
+def argument_annotation(argument: Argument, enums: Mapping[str, str]) -> str:
+    return render(argument.type, argument=True, enums=enums) + ("" if argument.required else " | _rt.Unset")
 
 
 def call_args(params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool) -> str:
