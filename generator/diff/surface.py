@@ -96,7 +96,7 @@ def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[M
     signatures = op.arguments
     # The last overload is the keyword form: there, body fields are as required as the document says.
     required = {a.name: a.required for a in signatures.overloads[-1]} if signatures.overloads else {}
-    args = []
+    args: list[Arg] = []
     for argument in signatures.method:
         position = -1 if argument.keyword_only else len(args)
         args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, enums),

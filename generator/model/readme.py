@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.model import text
 from generator.model.ir import Example, ModelClass, Operation, Param, Resource, TagGroup
-from generator.model.types import Primitive, TypeNode
+from generator.model.types import Named, Primitive, TypeNode
 
 _PLACEHOLDERS = {"str": "'example'", "int": "1", "float": "1.0", "bool": "True"}
 _MISSING = {"str": "'does-not-exist'", "int": "999999999", "UUID": "'00000000-0000-0000-0000-000000000000'"}
@@ -50,7 +50,7 @@ def tag_groups(spec: dict[str, Any], resources: tuple[Resource, ...]) -> tuple[T
 
 
 def examples(resources: tuple[Resource, ...], models: tuple[ModelClass, ...], names: Names) -> tuple[Example, ...]:
-    with_id = {m.name for m in models if any(f.name == "id" and f.wire == "'id'" for f in m.fields)}
+    with_id = {m.name for m in models if any(f.name == "id" and f.wire_name == "id" for f in m.fields)}
     crud = next((c for c in (_Crud.of(r, with_id) for r in resources) if c is not None), None)
     setup = (
         f"from {names.package} import {names.client}\n\n"
@@ -74,6 +74,10 @@ def examples(resources: tuple[Resource, ...], models: tuple[ModelClass, ...], na
         )
         found.append(Example("Streaming", f"`{stream.stream_name}` reads the body as it arrives.", code))
     return tuple(found)
+
+
+def _model_name(node: TypeNode) -> str:
+    return node.name if isinstance(node, Named) and node.kind == "model" else ""
 
 
 def _path(op: Operation) -> list[Param]:
@@ -125,7 +129,7 @@ class _Crud:
     def of(cls, resource: Resource, with_id: set[str]) -> _Crud | None:
         for create in resource.operations:
             body = _required_body(create)
-            if create.behaviour.kind == "create" and create.result_annotation in with_id and body is not None:
+            if create.behaviour.kind == "create" and _model_name(create.result) in with_id and body is not None:
                 collection = create.behaviour.collection
                 listing = _kind(resource, "list", collection)
                 return cls(
@@ -138,17 +142,19 @@ class _Crud:
                 )
         return None
 
-    def call(self, op: Operation, item: str | None, extra: list[str]) -> str:
+    def call(self, op: Operation, item: str | None, extra: list[str], client: str = "client") -> str:
         args = ", ".join([*(_call_args(op, item) or []), *extra])
-        return f"client.{self.resource.attr}.{op.method_name}({args})"
+        return f"{client}.{self.resource.attr}.{op.method_name}({args})"
 
-    def variables(self) -> str:
-        lines = [f"{p.name} = {_PLACEHOLDERS.get(_primitive(p.type), repr('example'))}  # yours" for p in _path(self.create)]
+    def variables(self, defined: frozenset[str] | set[str] = frozenset()) -> str:
+        """The path parameters of the create, as variables (those not in `defined` already)."""
+        path = [p for p in _path(self.create) if p.name not in defined]
+        lines = [f"{p.name} = {_PLACEHOLDERS.get(_primitive(p.type), repr('example'))}  # yours" for p in path]
         return "\n".join(lines) + ("\n" if lines else "")
 
     def examples(self, names: Names) -> list[Example]:
         found = []
-        model = self.create.body.type_expr if self.create.body else ""
+        model = _model_name(self.create.body.type) if self.create.body else ""
         by_model = ", ".join(self.body)
         create = f"created = {self.call(self.create, None, self.body)}\nprint(created.id)\n"
         create += f"\n# or with the request model\nfrom {names.package}.models import {model}\n\n"
@@ -215,7 +221,7 @@ class _Crud:
         extra = [] if op is self.retrieve else self.body
         call = self.call(op, item, [*extra, "timeout=5.0", "extra_headers={'X-Request-Id': 'example'}"])
         code = f"{call}\n\n# a copy of the client with other settings, sharing its connection pool\npatient = client.with_options(timeout=120.0, max_retries=5)\n"
-        code += f"{self.call(op, item, extra).replace('client.', 'patient.', 1)}\n"
+        code += f"{self.call(op, item, extra, client='patient')}\n"
         note = "`timeout`, `extra_headers`, `extra_query`, `extra_body` and `idempotency_key` on every method."
         return Example("Per-call options", note, code)
 
@@ -241,7 +247,7 @@ def _soft_delete(resource: Resource, with_id: set[str], defined: set[str]) -> Ex
     if not all(wire in fields for wire, _ in destroy.soft_delete):
         return None
     patch = [f"{fields[wire]}={value}" for wire, value in destroy.soft_delete]
-    code = "".join(line + "\n" for line in crud.variables().splitlines() if line.split(" = ")[0] not in defined)
+    code = crud.variables(defined)
     code += f"doomed = {crud.call(crud.create, None, crud.body)}\n"
     code += f"{crud.call(crud.update, 'doomed', patch)}  # instead of {destroy.method_name}, which answers 405\n"
     note = f"`{destroy.method_name}` is refused (405); the API marks objects deleted with a PATCH instead."
