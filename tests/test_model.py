@@ -157,3 +157,21 @@ def test_client_arguments_are_facts_path_first_then_the_request_model_then_keywo
     assert [a.name for a in by_model] == ["project_id", "body"] and by_model[1].required
     assert next(a for a in by_keywords if a.name == "name").required  # the document requires it
     assert [a.name for a in create.arguments.read] == ["project_id"]
+
+
+def test_every_renaming_warning_names_the_node_it_is_about(tmp_path: Path) -> None:
+    """Class names the model makes (resource classes, request objects, a member of a type list) that meet a taken
+    name are moved with a warning located at the tag, the operation or the schema."""
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n"
+        "paths:\n  /pets:\n    get:\n      operationId: list\n      tags: [pets]\n"
+        "      responses: {'200': {description: ok}}\n"
+        "components:\n  schemas:\n"
+        "    PetsResource: {type: string}\n    PetsListRequest: {type: string}\n    BV1: {type: string}\n"
+        "    B: {type: object, properties: {v: {type: [object, array], properties: {x: {type: string}}, items: {}}}}\n"
+    )
+    doc = load_document(str(spec_file))
+    api = build_api(doc.data, "spec.yaml", doc.pointer_index())
+    where = {message.split("'")[1]: pointer for message, pointer in api.warnings}
+    assert where == {"PetsResource": "/paths/~1pets/get/tags", "PetsListRequest": "/paths/~1pets/get", "BV1": "/components/schemas/B/properties/v"}

@@ -48,17 +48,17 @@ def build_resources(spec: SpecView, types: SchemaTypes) -> tuple[Resource, ...]:
     tag_docs = {name: view.description for name, view in spec.tags.items()}
     known = collections(spec.paths)
     resources = []
-    for tag, attr in zip(tags, attrs):
+    for tag, attr, place in zip(tags, attrs, places):
         base = names.pascal(attr)
         resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known)
         resources.append(
             Resource(
                 tag=text.literal(tag),
                 attr=attr,
-                class_name=types.fresh(f"{base}Resource"),
-                async_class_name=types.fresh(f"Async{base}Resource"),
-                interface_name=types.fresh(f"{base}Api"),
-                memory_class=types.fresh(f"Memory{base}Api"),
+                class_name=types.fresh(f"{base}Resource", place=place),
+                async_class_name=types.fresh(f"Async{base}Resource", place=place),
+                interface_name=types.fresh(f"{base}Api", place=place),
+                memory_class=types.fresh(f"Memory{base}Api", place=place),
                 router_name=f"{attr}_router",
                 doc=text.docstring(tag_docs.get(tag) or f"Operations tagged {tag}."),
                 operations=resource_operations,
@@ -157,7 +157,7 @@ def _operation(
         error_statuses=errors,
         pagination=pagination,
         scopes=text.literal(tuple(_scopes(op))),
-        request_class=types.fresh(f"{context}Request"),
+        request_class=types.fresh(f"{context}Request", place=op.pointer),
         server_path=text.literal(signatures.server_path(path, params)),
         server_result={"raw": "_rt.Reply", "none": "None"}.get(result_kind, result_type),
         behaviour=behaviour(

@@ -54,10 +54,12 @@ class SchemaTypes:
     request_only: frozenset[str] = frozenset()  # component keys no response, parameter or header uses
     # enum class -> the literals of its values, kept as enums are defined (an argument also takes the values)
     enum_literals: dict[str, str] = field(default_factory=dict)
+    _parts: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         """Component class names: unique among themselves, then moved off any name already in `taken` (the
         client classes the caller reserved first), with a located warning."""
+        self.pointers = dict(self.pointers)  # ours to add to (see _part_of); the caller's index stays as it was
         self.request_only = request_only_schemas(self.spec)
         schemas = (self.spec.get("components") or {}).get("schemas") or {}
         keys = list(schemas.keys())
@@ -80,6 +82,13 @@ class SchemaTypes:
     def at(self, node: Any) -> str:
         """The JSON pointer of a mapping or list of the document ("" for one the model made)."""
         return self.pointers.get(id(node), "")
+
+    def _part_of(self, schema: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+        """A schema the model splits off `schema` (one type of a type list), located where `schema` is. Kept alive,
+        so its id() is never another node's."""
+        self._parts.append(part)
+        self.pointers[id(part)] = self.at(schema)
+        return part
 
     def fresh(self, candidate: str, node: Any = None, *, place: str = "") -> str:
         chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
@@ -271,7 +280,7 @@ class SchemaTypes:
                 return TypeInfo(inner.node, nullable or inner.nullable, inner.enums)
             return TypeInfo(Named(self._inline_model(context, schema), "model"), nullable)
         if len(types) > 1:
-            return self._union([{**schema, "type": t} for t in types], context, nullable)
+            return self._union([self._part_of(schema, {**schema, "type": t}) for t in types], context, nullable)
         kind = types[0] if types else ("object" if "properties" in schema else None)
         # Generic types are spelled List/Dict: a client method may be called `list`, which would shadow the builtin
         # in the annotations of the methods after it.
