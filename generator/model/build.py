@@ -27,9 +27,10 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     title = str(info.get("title") or "API")
     client_class = f"{names.pascal(title, fallback='Api')}Client"
     # The client classes are named first: a schema called like one of them is the one renamed.
-    types = SchemaTypes(spec, warnings, pointers or {}, taken={client_class, f"Async{client_class}"})
+    view = read_spec(spec, pointers or {})
+    types = SchemaTypes(spec, warnings, view.schemas, taken={client_class, f"Async{client_class}"})
     types.build_components()
-    resources = build_resources(read_spec(spec, pointers or {}), types)
+    resources = build_resources(view, types)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)

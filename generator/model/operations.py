@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
 from generator import paths
 from generator.errors import Finding, pointer_join
 from generator.model import names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
-from generator.model.ir import Body, Field, Operation, Pagination, Param, Resource
-from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
+from generator.model.ir import Argument, Body, Field, Operation, Pagination, Param, Resource
+from generator.model.schemas import SchemaTypes
 from generator.model.types import NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
 STR = Primitive("string")
 from generator.spec import MediaView, OperationView, SpecView
+from generator.spec.schema import SchemaView
 
 _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -124,7 +124,7 @@ def _operation(
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
     arguments = signatures.client_signatures(params, body)
 
-    def source(args: tuple[signatures.Argument, ...]) -> str:
+    def source(args: tuple[Argument, ...]) -> str:
         return signatures.signature_source(args, types.enum_literals)
 
     plain = _is_plain_type(result_node, types)
@@ -207,12 +207,11 @@ def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: OperationVie
     return name
 
 
-def _result_id_type(result: Any, types: SchemaTypes) -> TypeNode:
+def _result_id_type(result: SchemaView | None, types: SchemaTypes) -> TypeNode:
     """The type of the `id` of a result, or of its page items."""
-    target = types.deref(result)
-    if not isinstance(target, dict):
+    if result is None:
         return STR
-    props, _ = types.properties(target, "")
+    props, _ = types.properties(result.target)
     if "id" in props:
         return types.type_of(props["id"], "Id").node
     page = _page_items(types, result)
@@ -277,12 +276,11 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
         return None
     media = found.media_type
     every = tuple(m.media_type for m in request.content)
-    schema = found.schema or {}
+    schema = found.schema or types.reader.empty(found.pointer)
     if not (_JSON.match(media) or media in _FORM):
         return Body(Primitive("string", "binary"), text.literal(media), request.required, (), every)
     partial = op.method == "patch"
-    ref = schema.get("$ref")
-    key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None
+    key = schema.component
     model = None
     if key in types.component_names and types.component_names[key] in types.models:
         source = types.models[types.component_names[key]]
@@ -292,7 +290,7 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
             model = types.input_model(types.component_names[key] + "Input", source, partial=False)
         else:
             model = types.as_request_body(key, source)
-    elif not key and (schema.get("properties") or schema.get("allOf")):
+    elif not key and (schema.properties or schema.alternatives("allOf")):
         model = types.inline_input(context + "Body", schema, partial=partial)
     if model is None:
         return Body(types.type_of(schema, context + "Body").full, text.literal(media), request.required, (), every)
@@ -301,7 +299,7 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
     return Body(Named(model.name, "model"), text.literal(media), request.required, fields, every)
 
 
-def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, TypeNode, str, Any]:
+def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, TypeNode, str, SchemaView | None]:
     responses = op.responses
     statuses = sorted(int(s) for s in responses if s.isdigit() and 200 <= int(s) < 300)
     key = str(statuses[0]) if statuses else ("2XX" if "2XX" in responses else "default")
@@ -316,14 +314,14 @@ def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, T
     return status, types.type_of(schema, context + "Response").full, "model", schema
 
 
-def _page_items(types: SchemaTypes, schema: Any) -> Any:
-    target = types.deref(schema)
-    if not isinstance(target, dict):
+def _page_items(types: SchemaTypes, schema: SchemaView | None) -> SchemaView | None:
+    if schema is None:
         return None
-    props, _ = types.properties(target, "")
-    results = types.deref(props.get("results"))
-    if "next" in props and isinstance(results, dict) and "array" in str(results.get("type")):
-        return results.get("items") or {}
+    props, _ = types.properties(schema.target)
+    results = props.get("results")
+    results = results.target if results is not None else None
+    if "next" in props and results is not None and "array" in results.types:
+        return results.items or types.reader.empty(results.pointer)
     return None
 
 

@@ -13,8 +13,8 @@ from generator.model import names, text, types
 from generator.model.types import ANY, FORMATS, NONE, STRING, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
-from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
-from generator.refs import deref
+from generator.model.usage import request_only_schemas
+from generator.spec.schema import MISSING, SchemaReader, SchemaView
 
 _CONSTRAINTS = {
     "maxLength": "max_length", "minLength": "min_length", "pattern": "pattern", "maximum": "le", "minimum": "ge",
@@ -41,8 +41,7 @@ class TypeInfo:
 class SchemaTypes:
     spec: dict[str, Any]
     warnings: list[Finding]
-    # id() of every mapping and list of the document -> its JSON pointer, so a finding names the node it is about.
-    pointers: dict[int, str] = field(default_factory=dict)
+    reader: SchemaReader
     models: dict[str, ModelClass] = field(default_factory=dict)
     enums: dict[str, EnumClass] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
@@ -54,17 +53,17 @@ class SchemaTypes:
     request_only: frozenset[str] = frozenset()  # component keys no response, parameter or header uses
     # enum class -> the literals of its values, kept as enums are defined (an argument also takes the values)
     enum_literals: dict[str, str] = field(default_factory=dict)
-    _parts: list[dict[str, Any]] = field(default_factory=list)
+    components: dict[str, SchemaView | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Component class names: unique among themselves, then moved off any name already in `taken` (the
         client classes the caller reserved first), with a located warning."""
-        self.pointers = dict(self.pointers)  # ours to add to (see _part_of); the caller's index stays as it was
         self.request_only = request_only_schemas(self.spec)
-        schemas = (self.spec.get("components") or {}).get("schemas") or {}
-        keys = list(schemas.keys())
+        self.components = self.reader.components()
+        keys = list(self.components)
         places = [pointer_join("/components/schemas", k) for k in keys]
-        overrides = [names.override(schemas[k], p, reserved=names.RESERVED_CLASSES) for k, p in zip(keys, places)]
+        raws = [view.raw if view else None for view in self.components.values()]
+        overrides = [names.override(raw, p, reserved=names.RESERVED_CLASSES) for raw, p in zip(raws, places)]
         candidates = [o or names.pascal(k) for k, o in zip(keys, overrides)]
         fixed = [o is not None for o in overrides]
         chosen = names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places, fixed=fixed)
@@ -75,31 +74,19 @@ class SchemaTypes:
 
     def build_components(self) -> None:
         for key, name in self.component_names.items():
-            schema = self.spec["components"]["schemas"][key]
-            self._define(name, schema if isinstance(schema, dict) else {})
+            self._define(name, self.components[key] or self.reader.empty(pointer_join("/components/schemas", key)))
 
     # -- naming -------------------------------------------------------------------------------
-    def at(self, node: Any) -> str:
-        """The JSON pointer of a mapping or list of the document ("" for one the model made)."""
-        return self.pointers.get(id(node), "")
-
-    def _part_of(self, schema: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
-        """A schema the model splits off `schema` (one type of a type list), located where `schema` is. Kept alive,
-        so its id() is never another node's."""
-        self._parts.append(part)
-        self.pointers[id(part)] = self.at(schema)
-        return part
-
-    def fresh(self, candidate: str, node: Any = None, *, place: str = "") -> str:
+    def fresh(self, candidate: str, *, place: str) -> str:
         chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
         if chosen != candidate:
-            self.warnings.append((f"class name {candidate!r} is taken; using {chosen!r}", place or self.at(node)))
+            self.warnings.append((f"class name {candidate!r} is taken; using {chosen!r}", place))
         self.taken.add(chosen)
         return chosen
 
     # -- definitions ----------------------------------------------------------------------------
-    def _define(self, name: str, schema: dict[str, Any]) -> None:
-        doc = text.docstring(schema.get("description") or schema.get("title"))
+    def _define(self, name: str, schema: SchemaView) -> None:
+        doc = text.docstring(schema.description or schema.title)
         if _enum_base(schema):
             self._store_enum(self._enum(name, schema, doc))
         elif _is_object_model(schema):
@@ -115,14 +102,14 @@ class SchemaTypes:
         self.all_fields[model.name] = model.fields
         self.models[model.name] = replace(model, fields=tuple(f for f in model.fields if not f.write_only))
 
-    def _enum(self, name: str, schema: dict[str, Any], doc: str, warnings: list[Finding] | None = None) -> EnumClass:
+    def _enum(self, name: str, schema: SchemaView, doc: str, warnings: list[Finding] | None = None) -> EnumClass:
         values = _enum_values(schema)
         base = _enum_base(schema)
         candidates = [
             names.constant(str(v), fallback="VALUE") if base == "str" else f"VALUE_{v}".replace("-", "MINUS_")
             for v in values
         ]
-        place = pointer_join(self.at(schema), "enum")
+        place = pointer_join(schema.pointer, "enum")
         members = names.unique(
             candidates, f"enum {name} member", self.warnings if warnings is None else warnings, places=[place] * len(candidates)
         )
@@ -142,55 +129,53 @@ class SchemaTypes:
 
     def _later_enum_members(self, enum: str) -> tuple[EnumMember, ...]:
         key = next(k for k, name in self.component_names.items() if name == enum)
-        return self._enum(enum, self.spec["components"]["schemas"][key], "", warnings=[]).members
+        schema = self.components[key]
+        return self._enum(enum, schema, "", warnings=[]).members if schema else ()
 
-    def inline_enum(self, context: str, schema: dict[str, Any]) -> str:
+    def inline_enum(self, context: str, schema: SchemaView) -> str:
         values = tuple(str(v) for v in _enum_values(schema))
         key = (names.pascal(context), values)
         if key not in self._enum_by_values:
-            name = self.fresh(names.pascal(context), schema)
-            self._store_enum(self._enum(name, schema, text.docstring(schema.get("description"))))
+            name = self.fresh(names.pascal(context), place=schema.pointer)
+            self._store_enum(self._enum(name, schema, text.docstring(schema.description)))
             self._enum_by_values[key] = name
         return self._enum_by_values[key]
 
-    def properties(self, schema: dict[str, Any], context: str) -> tuple[dict[str, Any], set[str]]:
+    def properties(self, schema: SchemaView) -> tuple[dict[str, SchemaView | None], set[str]]:
         """Properties and required names of an object schema, allOf members merged in order."""
-        props: dict[str, Any] = {}
+        props: dict[str, SchemaView | None] = {}
         required: set[str] = set()
-        for part in [*(schema.get("allOf") or []), schema]:
-            part = self.deref(part) if part is not schema else part
-            if not isinstance(part, dict):
+        for member in [*(schema.alternatives("allOf") or []), schema]:
+            part = member.target if member is not None and member is not schema else member
+            if part is None:
                 continue
-            if part is not schema and part.get("allOf"):
-                sub_props, sub_required = self.properties(part, context)
+            if part is not schema and part.alternatives("allOf"):
+                sub_props, sub_required = self.properties(part)
                 props.update(sub_props)
                 required |= sub_required
-            if isinstance(part.get("properties"), dict):
-                props.update(part["properties"])
-            listed = part.get("required")
-            required |= {r for r in listed if isinstance(r, str)} if isinstance(listed, list) else set()
+            props.update(part.properties or {})
+            required |= part.required
         return props, required
 
-    def _model(self, name: str, schema: dict[str, Any], doc: str, *, is_input: bool) -> ModelClass:
-        props, required = self.properties(schema, name)
+    def _model(self, name: str, schema: SchemaView, doc: str, *, is_input: bool) -> ModelClass:
+        props, required = self.properties(schema)
         wire_names = list(props)
-        places = [self.at(props[w]) or self.at(schema) for w in wire_names]
-        overrides = [names.override(props[w], p, reserved=names.RUNTIME_NAMES) for w, p in zip(wire_names, places)]
+        views = [props[w] or self.reader.empty(schema.pointer) for w in wire_names]
+        places = [v.pointer or schema.pointer for v in views]
+        overrides = [names.override(props[w] and v.raw, p, reserved=names.RUNTIME_NAMES) for w, v, p in zip(wire_names, views, places)]
         py_names = names.unique(
             [o or names.snake(w, reserved=names.RUNTIME_NAMES, fallback="field") for w, o in zip(wire_names, overrides)],
             f"{name} field", self.warnings, places=places, fixed=[o is not None for o in overrides],
         )
         fields = tuple(
-            self.field(py, wire, props[wire] if isinstance(props[wire], dict) else {}, wire in required, name)
-            for py, wire in zip(py_names, wire_names)
+            self.field(py, wire, view, wire in required, name) for py, wire, view in zip(py_names, wire_names, views)
         )
         return ModelClass(name, doc, fields, is_input)
 
-    def field(self, py: str, wire: str, schema: dict[str, Any], required: bool, owner: str) -> Field:
-        target = self.deref(schema)
-        target = target if isinstance(target, dict) else {}
+    def field(self, py: str, wire: str, schema: SchemaView, required: bool, owner: str) -> Field:
+        target = schema.target
         info = self.type_of(schema, owner + names.pascal(wire))
-        default = schema.get("default", target.get("default"))
+        default = schema.default if schema.default is not MISSING else target.default
         extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.node)
         default_literal = "None"
         if isinstance(default, (str, int, float, bool)):
@@ -202,10 +187,10 @@ class SchemaTypes:
             type=info.full,
             default_literal=default_literal,
             extras=tuple(extras),
-            doc=text.wrap(text.one_line(schema.get("description") or ("" if "$ref" in schema else target.get("description")))),
+            doc=text.wrap(text.one_line(schema.description or ("" if schema.ref is not None else target.description))),
             required=required,
-            read_only=bool(schema.get("readOnly") or target.get("readOnly")),
-            write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
+            read_only=schema.read_only or target.read_only,
+            write_only=schema.write_only or target.write_only,
             nullable=info.nullable or info.node in (ANY, NONE),
         )
 
@@ -220,10 +205,10 @@ class SchemaTypes:
             self.models[name] = ModelClass(name, source.doc, fields, True)
         return self.models[name]
 
-    def inline_input(self, context: str, schema: dict[str, Any], *, partial: bool) -> ModelClass:
+    def inline_input(self, context: str, schema: SchemaView, *, partial: bool) -> ModelClass:
         """An inline request-body object becomes an input model directly (no response twin)."""
-        name = self.fresh(names.pascal(context), schema)
-        full = self._model(name, schema, text.docstring(schema.get("description")), is_input=True)
+        name = self.fresh(names.pascal(context), place=schema.pointer)
+        full = self._model(name, schema, text.docstring(schema.description), is_input=True)
         self.all_fields[name] = full.fields
         return self.input_model(name, full, partial=partial)
 
@@ -238,63 +223,58 @@ class SchemaTypes:
         return any(f.read_only or f.write_only for f in self.all_fields.get(model.name, model.fields))
 
     # -- types ------------------------------------------------------------------------------------
-    def deref(self, schema: Any) -> Any:
-        return deref(self.spec, schema)
-
-    def type_of(self, schema: Any, context: str) -> TypeInfo:
-        if not isinstance(schema, dict):
+    def type_of(self, schema: SchemaView | None, context: str) -> TypeInfo:
+        if schema is None:
             return TypeInfo(ANY, False)
-        nullable = bool(schema.get("nullable"))
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            key = ref[len(COMPONENT_PREFIX):] if ref.startswith(COMPONENT_PREFIX) else None
+        nullable = schema.nullable
+        if schema.ref is not None:
+            key = schema.component
             if key in self.component_names:
-                target = self.deref(schema)
-                inner_null = isinstance(target, dict) and (
-                    target.get("nullable") or "null" in _types(target) or None in (_as_list(target.get("enum")))
-                )
+                target = schema.target
+                inner_null = target.nullable or "null" in target.types or None in target.enum
                 name = self.component_names[key]
-                kind = _component_kind(target if isinstance(target, dict) else {})
-                return TypeInfo(Named(name, kind), nullable or bool(inner_null), (name,) if kind == "enum" else ())
-            return self.type_of(self.deref(schema), context)
-        types = _types(schema)
+                kind = _component_kind(target)
+                return TypeInfo(Named(name, kind), nullable or inner_null, (name,) if kind == "enum" else ())
+            return self.type_of(schema.target, context)
+        types = schema.types
         if types == ["null"]:
             return TypeInfo(NONE, True)
         if "null" in types:
             nullable, types = True, [t for t in types if t != "null"]
-        const = schema.get("const", ...)
+        const = schema.const
         if const is None or isinstance(const, (str, int)):  # bools are ints; floats are no Literal
             return TypeInfo(Const(const) if const is not None else NONE, nullable)
-        if "enum" in schema:
-            nullable = nullable or None in _as_list(schema["enum"])
+        if schema.has_enum:
+            nullable = nullable or None in schema.enum
             if _enum_base(schema):
                 name = self.inline_enum(context, schema)
                 return TypeInfo(Named(name, "enum"), nullable, (name,))
-        for key in ("oneOf", "anyOf"):
-            if isinstance(schema.get(key), list) and schema[key]:
-                return self._union(schema[key], context, nullable)
-        all_of = schema.get("allOf")
-        if isinstance(all_of, list) and all_of:
-            if len(all_of) == 1 and not schema.get("properties"):
+        for keyword in ("oneOf", "anyOf"):
+            members = schema.alternatives(keyword)
+            if members:
+                return self._union(members, context, nullable)
+        all_of = schema.alternatives("allOf")
+        if all_of:
+            if len(all_of) == 1 and not schema.properties:
                 inner = self.type_of(all_of[0], context)
                 return TypeInfo(inner.node, nullable or inner.nullable, inner.enums)
             return TypeInfo(Named(self._inline_model(context, schema), "model"), nullable)
         if len(types) > 1:
-            return self._union([self._part_of(schema, {**schema, "type": t}) for t in types], context, nullable)
-        kind = types[0] if types else ("object" if "properties" in schema else None)
+            return self._union([self.reader.derived(schema, {**schema.raw, "type": t}) for t in types], context, nullable)
+        kind = types[0] if types else ("object" if schema.has_properties else None)
         # Generic types are spelled List/Dict: a client method may be called `list`, which would shadow the builtin
         # in the annotations of the methods after it.
         if kind == "object":
-            if schema.get("properties"):
+            if schema.properties:
                 return TypeInfo(Named(self._inline_model(context, schema), "model"), nullable)
-            extra = schema.get("additionalProperties")
-            value = self.type_of(extra, context + "Value").full if isinstance(extra, dict) and extra else ANY
+            extra = schema.additional_properties
+            value = self.type_of(extra, context + "Value").full if extra is not None else ANY
             return TypeInfo(MapOf(value), nullable)
         if kind == "array":
-            items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
+            items = self.type_of(schema.items, context + "Item") if schema.items is not None else None
             return TypeInfo(ListOf(items.full if items else ANY), nullable)
         if kind == "string":
-            fmt = schema.get("format")
+            fmt = schema.format
             return TypeInfo(Primitive("string", fmt if fmt in FORMATS else ""), nullable)
         if kind == "null":
             return TypeInfo(NONE, nullable)
@@ -302,7 +282,7 @@ class SchemaTypes:
             return TypeInfo(Primitive(kind), nullable)
         return TypeInfo(ANY, nullable)
 
-    def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
+    def _union(self, members: list[SchemaView | None], context: str, nullable: bool) -> TypeInfo:
         nodes: list[TypeNode] = []
         enums: list[str] = []
         for index, member in enumerate(members):
@@ -315,38 +295,22 @@ class SchemaTypes:
             return TypeInfo(ANY, nullable)
         return TypeInfo(nodes[0] if len(nodes) == 1 else UnionOf(tuple(nodes)), nullable, tuple(enums))
 
-    def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
-        name = self.fresh(names.pascal(context), schema)
+    def _inline_model(self, context: str, schema: SchemaView) -> str:
+        name = self.fresh(names.pascal(context), place=schema.pointer)
         self.models[name] = ModelClass(name, "", (), False)  # reserve first: the schema may recurse
-        self._store_model(self._model(name, schema, text.docstring(schema.get("description")), is_input=False))
+        self._store_model(self._model(name, schema, text.docstring(schema.description), is_input=False))
         return name
 
 
-def _types(schema: dict[str, Any]) -> list[str]:
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        return [kind]
-    if isinstance(kind, list):
-        return [k for k in kind if isinstance(k, str)]
-    return []
-
-
-def _enum_values(schema: dict[str, Any]) -> list[Any]:
-    values = schema.get("enum")
-    if not isinstance(values, list):
-        return []
+def _enum_values(schema: SchemaView) -> list[Any]:
     seen: list[Any] = []
-    for v in values:
+    for v in schema.enum:
         if v is not None and isinstance(v, (str, int, float, bool)) and v not in seen:
             seen.append(v)
     return seen
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _enum_base(schema: dict[str, Any]) -> str | None:
+def _enum_base(schema: SchemaView) -> str | None:
     """"str" or "int" when every enum value is one (an enum class), else None (the schema's type serves)."""
     values = _enum_values(schema)
     if values and all(isinstance(v, str) for v in values):
@@ -356,22 +320,22 @@ def _enum_base(schema: dict[str, Any]) -> str | None:
     return None
 
 
-def _is_object_model(schema: dict[str, Any]) -> bool:
+def _is_object_model(schema: SchemaView) -> bool:
     """Properties, or an allOf that merges several members (or adds required names) into one object."""
-    all_of = schema.get("allOf")
-    return "properties" in schema or (isinstance(all_of, list) and (len(all_of) > 1 or "required" in schema))
+    all_of = schema.alternatives("allOf")
+    return schema.has_properties or (all_of is not None and (len(all_of) > 1 or schema.lists_required))
 
 
-def _component_kind(schema: dict[str, Any]) -> str:
+def _component_kind(schema: SchemaView) -> str:
     """What a component schema becomes (see SchemaTypes._define): an enum, a model or an alias."""
     return "enum" if _enum_base(schema) else "model" if _is_object_model(schema) else "alias"
 
 
-def _constraints(schema: dict[str, Any], node: TypeNode) -> list[str]:
+def _constraints(schema: SchemaView, node: TypeNode) -> list[str]:
     result = []
     numeric = types.is_primitive(node, "integer", "number")
     for key, arg in _CONSTRAINTS.items():
-        value = schema.get(key)
+        value = schema.keyword(key)
         if key == "pattern" and (node != STRING or not isinstance(value, str)):
             continue
         if key in ("maxLength", "minLength") and node != STRING:
@@ -380,12 +344,12 @@ def _constraints(schema: dict[str, Any], node: TypeNode) -> list[str]:
             continue
         if key in ("maximum", "minimum", "multipleOf") and not numeric:
             continue
-        if key in ("maximum", "minimum") and schema.get(f"exclusive{key.title()}") is True:
+        if key in ("maximum", "minimum") and schema.keyword(f"exclusive{key.title()}") is True:
             arg = "lt" if key == "maximum" else "gt"  # OpenAPI 3.0: a boolean makes the bound exclusive
         if isinstance(value, (int, float, str)) and not isinstance(value, bool):
             result.append(f"{arg}={text.literal(value)}")
     for key, arg in (("exclusiveMaximum", "lt"), ("exclusiveMinimum", "gt")):
-        value = schema.get(key)
+        value = schema.keyword(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and numeric:
             result.append(f"{arg}={text.literal(value)}")
     return result

@@ -7,6 +7,7 @@ from typing import Any
 from generator.errors import pointer_join
 from generator.refs import deref
 from generator.rules import operations
+from generator.spec.schema import SchemaReader
 from generator.spec.views import BodyView, MediaView, OperationView, ParameterView, ResponseView, SpecView, TagView
 
 _LOCATIONS = ("path", "query", "header", "cookie")
@@ -15,6 +16,7 @@ _LOCATIONS = ("path", "query", "header", "cookie")
 def read_spec(data: dict[str, Any], pointers: dict[int, str]) -> SpecView:
     """`pointers` maps id() of the document's mappings and lists to their JSON pointers (load.pointer_index)."""
     at = lambda node: pointers.get(id(node), "")  # noqa: E731
+    schemas = SchemaReader(data, pointers)
     paths = data.get("paths")
     tags = {
         t["name"]: TagView(t["name"], t.get("description"), at(t), t)
@@ -22,12 +24,15 @@ def read_spec(data: dict[str, Any], pointers: dict[int, str]) -> SpecView:
         if isinstance(t, dict) and isinstance(t.get("name"), str)
     }
     found = tuple(
-        _operation(data, at, pointer, path, method, item, op) for pointer, path, method, item, op in operations(data)
+        _operation(data, at, schemas, pointer, path, method, item, op) for pointer, path, method, item, op in operations(data)
     )
-    return SpecView(tuple(str(p) for p in paths) if isinstance(paths, dict) else (), found, tags, _extensions(data))
+    path_keys = tuple(str(p) for p in paths) if isinstance(paths, dict) else ()
+    return SpecView(path_keys, found, tags, _extensions(data), schemas)
 
 
-def _operation(data: dict[str, Any], at: Any, pointer: str, path: str, method: str, item: dict[str, Any], op: dict[str, Any]) -> OperationView:
+def _operation(
+    data: dict[str, Any], at: Any, schemas: SchemaReader, pointer: str, path: str, method: str, item: dict[str, Any], op: dict[str, Any]
+) -> OperationView:
     responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
     security = op.get("security", data.get("security")) or []
     return OperationView(
@@ -38,16 +43,18 @@ def _operation(data: dict[str, Any], at: Any, pointer: str, path: str, method: s
         tags=tuple(op.get("tags") or ()),
         summary=op.get("summary"),
         description=op.get("description"),
-        parameters=_parameters(data, at, item, op),
-        body=_body(deref(data, op.get("requestBody")), at),
-        responses={str(status): _response(str(status), deref(data, value), at) for status, value in responses.items()},
+        parameters=_parameters(data, at, schemas, item, op),
+        body=_body(deref(data, op.get("requestBody")), at, schemas),
+        responses={str(status): _response(str(status), deref(data, value), at, schemas) for status, value in responses.items()},
         security=tuple(security) if isinstance(security, list) else (),
         extensions=_extensions(op),
         raw=op,
     )
 
 
-def _parameters(data: dict[str, Any], at: Any, item: dict[str, Any], op: dict[str, Any]) -> tuple[ParameterView, ...]:
+def _parameters(
+    data: dict[str, Any], at: Any, schemas: SchemaReader, item: dict[str, Any], op: dict[str, Any]
+) -> tuple[ParameterView, ...]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
         param = deref(data, raw)
@@ -61,7 +68,7 @@ def _parameters(data: dict[str, Any], at: Any, item: dict[str, Any], op: dict[st
             required=bool(p.get("required")),
             style=p.get("style"),
             explode=p.get("explode"),
-            schema=p.get("schema") if isinstance(p.get("schema"), dict) else {},
+            schema=schemas.view(p.get("schema"), pointer_join(at(p), "schema")) or schemas.empty(at(p)),
             description=p.get("description"),
             raw=p,
         )
@@ -69,29 +76,28 @@ def _parameters(data: dict[str, Any], at: Any, item: dict[str, Any], op: dict[st
     )
 
 
-def _content(content: Any, base: str) -> tuple[MediaView, ...]:
+def _content(content: Any, base: str, schemas: SchemaReader) -> tuple[MediaView, ...]:
     if not isinstance(content, dict):
         return ()
-    return tuple(
-        MediaView(
-            str(media),
-            value.get("schema") if isinstance(value, dict) and isinstance(value.get("schema"), dict) else None,
-            pointer_join(pointer_join(base, "content"), media),
-        )
-        for media, value in content.items()
-    )
+    found = []
+    for media, value in content.items():
+        pointer = pointer_join(pointer_join(base, "content"), media)
+        schema = schemas.view(value.get("schema"), pointer_join(pointer, "schema")) if isinstance(value, dict) else None
+        found.append(MediaView(str(media), schema, pointer))
+    return tuple(found)
 
 
-def _body(request: Any, at: Any) -> BodyView | None:
+def _body(request: Any, at: Any, schemas: SchemaReader) -> BodyView | None:
     if not isinstance(request, dict):
         return None
-    return BodyView(at(request), bool(request.get("required")), _content(request.get("content"), at(request)))
+    return BodyView(at(request), bool(request.get("required")), _content(request.get("content"), at(request), schemas))
 
 
-def _response(status: str, response: Any, at: Any) -> ResponseView | None:
+def _response(status: str, response: Any, at: Any, schemas: SchemaReader) -> ResponseView | None:
     if not isinstance(response, dict):
         return None
-    return ResponseView(status, at(response), str(response.get("description") or ""), _content(response.get("content"), at(response)))
+    content = _content(response.get("content"), at(response), schemas)
+    return ResponseView(status, at(response), str(response.get("description") or ""), content)
 
 
 def _extensions(node: dict[str, Any]) -> dict[str, Any]:

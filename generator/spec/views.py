@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.spec.schema import SchemaReader, SchemaView
+
 
 @dataclass(frozen=True)
 class MediaView:
     media_type: str
-    schema: dict[str, Any] | None  # as written: a $ref stays a $ref
+    schema: SchemaView | None  # as written: a $ref stays a $ref (its `target` follows it)
     pointer: str
 
 
@@ -37,7 +39,7 @@ class ParameterView:
     required: bool  # as written (a path parameter is always required, whatever it says)
     style: str | None
     explode: bool | None
-    schema: dict[str, Any]
+    schema: SchemaView  # an empty one when the parameter gives none
     description: str | None
     raw: Mapping[str, Any]  # for extensions (x-python-name)
 
@@ -73,3 +75,4 @@ class SpecView:
     operations: tuple[OperationView, ...]  # in document order
     tags: Mapping[str, TagView]  # the document's tag objects by name
     extensions: Mapping[str, Any]  # the document's x-* keys
+    schemas: SchemaReader  # every schema view of the document, components included
