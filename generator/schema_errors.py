@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
+from jsonschema._utils import Unset
 from jsonschema.validators import validator_for
 
 from generator.errors import Problem, pointer_join
@@ -25,11 +26,14 @@ class Blocking(Problem):
     """A schema problem generation cannot go past: a mapping or list expected where something else is."""
 
 
-def located(doc: Document, error: ValidationError, meta_schema: Any, index: dict[int, str]) -> Problem:
-    """The error as a Problem at the deepest relevant node (a Blocking one when the generator would walk into it)."""
+def located(doc: Document, error: ValidationError, meta_schema: Any, index: dict[int, str]) -> Problem | None:
+    """The error as a Problem at the deepest relevant node (a Blocking one when the generator would walk into it);
+    None for one whose node cannot be found (the validator's check of one schema, reporting a path inside it)."""
     schema_pointer = index.get(id(error.schema)) if isinstance(error.schema, dict) else None
     if schema_pointer is not None:
         return _value_problem(doc, error, schema_pointer)
+    if not _found_at_its_path(doc.data, error):
+        return None
     base = _pointer("", error.absolute_path)
     again = _checked_again(doc, error, meta_schema) if not error.context and isinstance(meta_schema, dict) else None
     if again:  # paths relative to the instance checked again
@@ -47,6 +51,18 @@ def located(doc: Document, error: ValidationError, meta_schema: Any, index: dict
         message = _first_line(deepest.message)
     problem = doc.problem(message, pointer, "openapi")
     return Blocking(**vars(problem)) if _wrong_container(deepest) else problem
+
+
+def _found_at_its_path(data: Any, error: ValidationError) -> bool:
+    node = data
+    for part in error.absolute_path:
+        try:
+            node = node[str(part)] if isinstance(node, dict) else node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    instance = error.instance
+    # The fast backend gives the whole document as every error's instance.
+    return isinstance(instance, Unset) or instance is data or node is instance or node == instance
 
 
 def _value_problem(doc: Document, error: ValidationError, schema_pointer: str) -> Problem:
@@ -71,7 +87,8 @@ def _checked_again(doc: Document, error: ValidationError, meta_schema: dict[str,
             subschema = subschema[part]
         for part in error.absolute_path:
             instance = instance[str(part)] if isinstance(instance, dict) else instance[part]  # "200" comes back as 200
-        checker = validator_for(meta_schema)(meta_schema).evolve(schema=subschema)
+        validator_class = validator_for(meta_schema)
+        checker = validator_class(meta_schema, format_checker=validator_class.FORMAT_CHECKER).evolve(schema=subschema)
         return list(checker.iter_errors(instance)) if keyword_path else []
     except Exception:  # a path or meta-schema this cannot walk: keep the error as it came
         return []

@@ -82,13 +82,19 @@ def _schema_problems(doc: Document, version: str) -> Iterator[Problem]:
     meta_schema = schema_v31 if version == "3.1" else schema_v30
     index = doc.pointer_index() if errors else {}
     seen: set[tuple[str, str | None]] = set()
+    unlocated: list[ValidationError] = []
     for error in errors:
         if isinstance(error, _LOCATED_BY_US):
             continue  # reported by _correctness_problems, with a location the validator does not give
         problem = located(doc, error, meta_schema.__wrapped__, index)
-        if (problem.message, problem.pointer) not in seen:  # the validator walks a shared schema once per use
+        if problem is None:
+            unlocated.append(error)
+        elif (problem.message, problem.pointer) not in seen:  # the validator walks a shared schema once per use
             seen.add((problem.message, problem.pointer))
             yield problem
+    if unlocated and not seen:
+        # Only the validator's check of one schema found these (with a path inside that schema): said once, unplaced.
+        yield doc.problem(f"a schema is invalid: {unlocated[0].message.splitlines()[0][:200]}", "", "openapi")
 
 
 def _from_validation_error(doc: Document, error: ValidationError, base: str) -> Problem:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.model import names, text, types
+from generator.model import names, patterns, text, types
 from generator.model.types import ANY, NONE, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
@@ -184,7 +184,12 @@ class SchemaTypes:
         target = target if isinstance(target, dict) else {}
         info = self.type_of(schema, owner + names.pascal(wire))
         default = schema.get("default", target.get("default"))
-        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.node)
+        regex = patterns.engine(target["pattern"]) if isinstance(target.get("pattern"), str) else patterns.DEFAULT
+        if regex == patterns.UNUSABLE:
+            at = pointer_join(self.at(target), "pattern")
+            self.warnings.append((f"pattern {target['pattern'][:80]!r} compiles in no regular-expression engine; not checked", at))
+        constraints = _constraints(target, info.node, with_pattern=regex != patterns.UNUSABLE)
+        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + constraints
         default_literal = "None"
         if isinstance(default, (str, int, float, bool)):
             default_literal = self.enum_member(info.enums, default) or text.literal(default)
@@ -198,6 +203,7 @@ class SchemaTypes:
             required=required,
             read_only=bool(schema.get("readOnly") or target.get("readOnly")),
             write_only=bool(schema.get("writeOnly") or target.get("writeOnly")),
+            python_re=regex == patterns.PYTHON and any(c.startswith("pattern=") for c in constraints),
             nullable=info.nullable or info.node in (ANY, NONE),
         )
 
@@ -358,12 +364,12 @@ def _component_kind(schema: dict[str, Any]) -> str:
     return "enum" if _enum_base(schema) else "model" if _is_object_model(schema) else "alias"
 
 
-def _constraints(schema: dict[str, Any], node: TypeNode) -> list[str]:
+def _constraints(schema: dict[str, Any], node: TypeNode, *, with_pattern: bool = True) -> list[str]:
     result = []
     numeric = types.is_primitive(node, "int", "float")
     for key, arg in _CONSTRAINTS.items():
         value = schema.get(key)
-        if key == "pattern" and (not types.is_primitive(node, "str") or not isinstance(value, str)):
+        if key == "pattern" and (not with_pattern or not types.is_primitive(node, "str") or not isinstance(value, str)):
             continue
         if key in ("maxLength", "minLength") and not types.is_primitive(node, "str"):
             continue

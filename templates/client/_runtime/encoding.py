@@ -35,6 +35,10 @@ class Unset:
 UNSET = Unset()
 
 
+# A model whose field patterns need what pydantic's default (Rust) engine lacks, such as backreferences.
+PYTHON_RE = pydantic.ConfigDict(regex_engine="python-re")
+
+
 class ApiModel(pydantic.BaseModel):
     """Base of response models. Unknown fields a newer server sends are kept (`model_extra`), never an error."""
 

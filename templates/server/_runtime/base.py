@@ -14,6 +14,10 @@ JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+# A model whose field patterns need what pydantic's default (Rust) engine lacks, such as backreferences.
+PYTHON_RE = pydantic.ConfigDict(regex_engine="python-re")
+
+
 class ApiModel(pydantic.BaseModel):
     """Base of every schema model: fields by wire name or Python name; unknown fields are kept."""
 
