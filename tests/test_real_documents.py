@@ -154,3 +154,30 @@ def test_ref_named_properties_and_python_only_patterns_work_at_runtime(tmp_path:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     result = subprocess.run([sys.executable, "-c", RUNTIME], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+# -- names longer than a file system allows ------------------------------------------------------------
+
+
+def _titled(tmp_path: Path, title: str) -> Path:
+    spec = tmp_path / f"api{len(list(tmp_path.glob('*.yaml')))}.yaml"
+    spec.write_text(
+        f'openapi: 3.0.3\ninfo: {{title: "{title}", version: "1"}}\npaths:\n  /a:\n    get:\n      operationId: getA\n'
+        "      responses:\n        '200': {description: ok}\n",
+        encoding="utf-8",
+    )
+    return spec
+
+
+def test_a_title_longer_than_a_file_name_may_be_gives_short_distinct_stable_packages(tmp_path: Path) -> None:
+    long = "Very Long Enterprise Service Name " * 20  # 680 characters: a 600-byte folder name would be refused
+    first, again, other = (_titled(tmp_path, t) for t in (long + "One", long + "One", long + "Two"))
+    api, files, _warnings = generate_files(str(first))
+    assert len(api.client_package.encode()) <= 64 and api.client_package.endswith("_client")
+    assert api.client_package.startswith("verylongenterpriseservicename")
+    assert generate_files(str(again))[0].client_package == api.client_package
+    assert generate_files(str(other))[0].client_package != api.client_package
+    write_tree(tmp_path / "out", files)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "out" / "client")}
+    check = f"import {api.client_package}.client"
+    assert subprocess.run([sys.executable, "-c", check], env=env, capture_output=True).returncode == 0
