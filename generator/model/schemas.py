@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.model import names, patterns, text, types
-from generator.model.types import ANY, NONE, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
+from generator.model.types import ANY, NONE, Const, Discriminator, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
@@ -270,7 +270,7 @@ class SchemaTypes:
                 return TypeInfo(Named(name, "enum"), nullable, (name,))
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
-                return self._union(schema[key], context, nullable)
+                return self._union(schema[key], context, nullable, schema.get("discriminator"))
         all_of = schema.get("allOf")
         if isinstance(all_of, list) and all_of:
             if len(all_of) == 1 and not schema.get("properties"):
@@ -299,7 +299,7 @@ class SchemaTypes:
             return TypeInfo(Primitive(_PRIMITIVES[kind]), nullable)
         return TypeInfo(ANY, nullable)
 
-    def _union(self, members: list[Any], context: str, nullable: bool) -> TypeInfo:
+    def _union(self, members: list[Any], context: str, nullable: bool, discriminator: Any = None) -> TypeInfo:
         nodes: list[TypeNode] = []
         enums: list[str] = []
         for index, member in enumerate(members):
@@ -310,13 +310,40 @@ class SchemaTypes:
             enums.extend(e for e in info.enums if e not in enums)
         if ANY in nodes or not nodes:
             return TypeInfo(ANY, nullable)
-        return TypeInfo(nodes[0] if len(nodes) == 1 else UnionOf(tuple(nodes)), nullable, tuple(enums))
+        if len(nodes) == 1:
+            return TypeInfo(nodes[0], nullable, tuple(enums))
+        return TypeInfo(UnionOf(tuple(nodes), self._discriminator(discriminator, members, nodes)), nullable, tuple(enums))
+
+    def _discriminator(self, discriminator: Any, members: list[Any], nodes: list[TypeNode]) -> Discriminator | None:
+        """The discriminator's property and its values -> models: the mapping first, then each member's schema name
+        (OpenAPI's implicit mapping). None unless every member is a referenced component model."""
+        if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+            return None
+        keys = [_component_key(m) for m in members]
+        if len(keys) != len(nodes) or None in keys or not all(isinstance(n, Named) and n.kind == "model" for n in nodes):
+            return None
+        chosen = {self.component_names[k] for k in keys if k is not None}
+        tags: dict[str, str] = {}
+        mapping = discriminator.get("mapping")
+        for value, target in (mapping if isinstance(mapping, dict) else {}).items():
+            key = _component_key({"$ref": target if str(target).startswith("#") else COMPONENT_PREFIX + str(target)})
+            if key in self.component_names and self.component_names[key] in chosen:
+                tags[str(value)] = self.component_names[key]
+        for key in keys:
+            if key is not None and self.component_names[key] not in tags.values():
+                tags.setdefault(key, self.component_names[key])
+        return Discriminator(discriminator["propertyName"], tuple(tags.items()))
 
     def _inline_model(self, context: str, schema: dict[str, Any]) -> str:
         name = self.fresh(names.pascal(context), schema)
         self.models[name] = ModelClass(name, "", (), False)  # reserve first: the schema may recurse
         self._store_model(self._model(name, schema, text.docstring(schema.get("description")), is_input=False))
         return name
+
+
+def _component_key(schema: Any) -> str | None:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
