@@ -10,7 +10,7 @@ identity. Whether a problem stops generation is decided from the error's keyword
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
 from jsonschema._utils import Unset
@@ -18,6 +18,7 @@ from jsonschema.validators import validator_for
 
 from generator.errors import Problem, pointer_join
 from generator.load import Document
+from generator.refs import LITERALS, deref
 
 _WEAK = {"oneOf", "anyOf", "required", "$ref"}  # an alternative that failed says less than the one that nearly fit
 
@@ -143,3 +144,43 @@ def _pointer(base: str, parts: Any) -> str:
 def _first_line(message: str) -> str:
     message = message.splitlines()[0] if message else "invalid"
     return message[:200] + "…" if len(message) > 200 else message
+
+
+def undefined_required(doc: Document) -> Iterator[Problem]:
+    """A schema with allOf whose `required` names a property none of its parts defines (the validator finds these
+    too, but says nothing of where): at the schema's `required`."""
+    for pointer, node in _schemas_with_all_of(doc.data):
+        required = node.get("required")
+        if not isinstance(required, list):
+            continue
+        defined = _property_names(doc.data, node, set())
+        missing = [name for name in required if isinstance(name, str) and name not in defined]
+        if missing:
+            message = f"required names {', '.join(map(repr, missing))}, which no part of the allOf defines"
+            yield doc.problem(message, pointer_join(pointer, "required"), "openapi")
+
+
+def _schemas_with_all_of(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("allOf"), list):
+                yield pointer, node
+            stack.extend((v, pointer_join(pointer, k)) for k, v in node.items() if k not in LITERALS)
+        elif isinstance(node, list):
+            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+
+
+def _property_names(data: Any, schema: Any, seen: set[int]) -> set[str]:
+    schema = deref(data, schema)
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return set()
+    seen.add(id(schema))
+    names = set(schema["properties"]) if isinstance(schema.get("properties"), dict) else set()
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key) if isinstance(schema.get(key), list) else []:
+            names |= _property_names(data, part, seen)
+    for key in ("items", "not"):
+        names |= _property_names(data, schema.get(key), seen)
+    return names

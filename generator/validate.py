@@ -13,7 +13,11 @@ from typing import Any, Iterator
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    UnresolvableParameterError,
+)
 
 from generator import paths
 from generator.errors import Problem, SpecError, pointer_join
@@ -21,11 +25,11 @@ from generator.examples import example_problems
 from generator.load import Document
 from generator.refs import deref
 from generator.rules import RuleSet, opinionated_problems
-from generator.schema_errors import Blocking, located
+from generator.schema_errors import Blocking, located, undefined_required
 from generator.server_auth import extension_problems
 from generator.rules import operations as operations  # the model walks operations the same way
 
-_LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
+_LOCATED_BY_US = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
 
 
 def validate(doc: Document, *, rules: RuleSet | None = None, lenient: bool = False) -> list[Problem]:
@@ -79,6 +83,11 @@ def _schema_problems(doc: Document, version: str) -> Iterator[Problem]:
     except Exception as exc:  # the validator's own failures must not become tracebacks
         if not errors:
             yield doc.problem(f"the OpenAPI validator failed: {type(exc).__name__}: {exc}", "", "internal")
+    extra = [error for error in errors if isinstance(error, ExtraParametersError)]
+    ours = list(undefined_required(doc)) if extra else []
+    yield from ours
+    if extra and not ours:  # the validator counts defined names a little differently: its words, unplaced
+        yield doc.problem(extra[0].message, "", "openapi")
     meta_schema = schema_v31 if version == "3.1" else schema_v30
     index = doc.pointer_index() if errors else {}
     seen: set[tuple[str, str | None]] = set()

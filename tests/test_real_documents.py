@@ -25,6 +25,7 @@ GOES_PAST = {
     "const_in_30.yaml": "/paths/~1a/get/responses/200/content/application~1json/schema/properties/kind/const",
     "enum_default_outside.yaml": "/paths/~1a/get/parameters/0/schema/default",
     "object_default_null.yaml": "/paths/~1a/get/responses/200/content/application~1json/schema/properties/meta/default",
+    "allof_required_undefined.yaml": "/components/schemas/B/required",
 }
 
 
