@@ -13,13 +13,13 @@ import re
 from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
-from jsonschema._utils import Unset
 from jsonschema.validators import validator_for
 
 from generator.errors import Problem, pointer_join
 from generator.load import Document
 from generator.refs import LITERALS, deref
 
+_UNSET = ValidationError("").instance  # what an error made without an instance holds
 _WEAK = {"oneOf", "anyOf", "required", "$ref"}  # an alternative that failed says less than the one that nearly fit
 
 
@@ -62,8 +62,10 @@ def _found_at_its_path(data: Any, error: ValidationError) -> bool:
         except (KeyError, IndexError, TypeError):
             return False
     instance = error.instance
+    if instance is _UNSET:
+        return False  # a message of the validator's own walk over the schemas, with no place
     # The fast backend gives the whole document as every error's instance.
-    return isinstance(instance, Unset) or instance is data or node is instance or node == instance
+    return instance is data or node is instance or node == instance
 
 
 def _value_problem(doc: Document, error: ValidationError, schema_pointer: str) -> Problem:

@@ -79,13 +79,27 @@ def test_warnings_found_before_a_failure_are_printed(tmp_path: Path, capsys: pyt
     assert ": error: " in err and "[naming]" in err
 
 
-def test_a_list_where_a_mapping_must_be_stops_generation(tmp_path: Path) -> None:
+SCHEMA_5 = (
+    "paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n"
+    "          content:\n            application/json:\n              schema: 5\n"
+)
+
+
+@pytest.mark.parametrize(
+    "version, body, pointer, line",
+    [
+        ("3.0.3", "paths:\n  /a:\n    get: [not, an, operation]\n", "/paths/~1a/get", 5),
+        ("3.0.3", SCHEMA_5, "/paths/~1a/get/responses/200/content/application~1json/schema", 12),
+        ("3.1.0", SCHEMA_5, "/paths/~1a/get/responses/200/content/application~1json/schema", 12),
+    ],
+)
+def test_a_value_where_a_mapping_must_be_stops_generation(tmp_path: Path, version: str, body: str, pointer: str, line: int) -> None:
     spec = tmp_path / "api.yaml"
-    spec.write_text('openapi: 3.0.3\ninfo: {title: x, version: "1"}\npaths:\n  /a:\n    get: [not, an, operation]\n')
+    spec.write_text(f'openapi: {version}\ninfo: {{title: x, version: "1"}}\n{body}')
     with pytest.raises(SpecError) as caught:
         generate_files(str(spec))
-    [problem] = [p for p in caught.value.problems if p.severity == "error"]
-    assert (problem.kind, problem.pointer, problem.line) == ("openapi", "/paths/~1a/get", 5)
+    [problem] = caught.value.problems
+    assert (problem.kind, problem.severity, problem.pointer, problem.line) == ("openapi", "error", pointer, line)
 
 
 # -- strict JSON --------------------------------------------------------------------------------------
