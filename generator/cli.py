@@ -70,7 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--out", help="the output folder (default: out in the configuration, else generated)")
         command.add_argument("--target", choices=TARGETS, action="append", help="generate only this (repeatable; default: both)")
         command.add_argument("--templates", metavar="DIR", help="a folder of templates replacing the built-in ones")
-        command.add_argument("--lenient", action="store_true", help="report OpenAPI schema problems as warnings and go on")
+        command.add_argument(
+            "--lenient", action="store_true",
+            help="accepted for old scripts: generate always reports the OpenAPI schema problems it can go past as "
+            "warnings (`specgen validate` reports them as errors)",
+        )  # fmt: skip
     diff_command.add_parser(commands, parents=[common])
     return parser
 
@@ -148,18 +152,22 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _generate(args: argparse.Namespace, settings: Settings) -> tuple[Regeneration, list[Problem]]:
-    """output_files; with --lenient, a crash on a document that broke the schema is that document's error."""
+    """output_files; a crash on a document that broke the OpenAPI schema is that document's error, reported after
+    the schema problems that explain it."""
     spec = str(settings.spec)
     try:
-        return output_files(spec, Path(settings.out), lenient=args.lenient, settings=settings)
+        return output_files(spec, Path(settings.out), settings=settings)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:
-        if not args.lenient or args.debug:
+        if args.debug:
             raise
-        _doc, warnings = load_valid(spec, lenient=True)
-        for warning in warnings:
-            print(warning, file=sys.stderr)
+        try:
+            warnings = load_valid(spec, lenient=True)[1]
+        except SpecError:
+            warnings = []
+        if not any(w.kind == "openapi" for w in warnings):
+            raise  # a valid document: a generator bug, reported as one
         reason = f"{type(exc).__name__}: {exc}"
         message = f"cannot generate from this document as it is ({reason}); fix the schema problems reported above"
-        raise SpecError([Problem(spec, message, "", 1, 1, kind="openapi")]) from None
+        raise SpecError([*warnings, Problem(spec, message, "", 0, 0, kind="openapi")]) from None

@@ -1,5 +1,7 @@
 """Load stage: read a YAML or JSON document safely and remember where every value sits.
 
+A file named .json is strict JSON (load_json.py); anything else is YAML 1.2, which JSON mostly is.
+
 Bounded by construction: a size limit before parsing, the safe (C when available) YAML parser,
 and a walk over the composed node graph that counts every node it visits, so alias bombs and
 absurd nesting are refused instead of expanded.
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 
 from generator.errors import Problem, SpecError, pointer_join
+from generator.load_json import parse_json
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_NODES = 2_000_000
@@ -111,6 +114,11 @@ def parse_document(raw: bytes, display: str) -> Document:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise SpecError([Problem(display, f"not UTF-8 text: {exc.reason} at byte {exc.start}", "", line, column, kind="syntax")]) from None
+    if display.lower().endswith(".json"):
+        data, positions = parse_json(text, display, MAX_DEPTH, MAX_NODES)
+        if not isinstance(data, dict):
+            raise SpecError([Problem(display, "the document must be a mapping (an OpenAPI object)", "", 1, 1, kind="openapi")])
+        return Document(display, data, positions)
     try:
         builder, found, data = _build(text, display, _FastLoader)
     except yaml.YAMLError:

@@ -30,31 +30,40 @@ def load_valid(spec_path: str, *, rules: RuleSet | None = None, lenient: bool = 
 
 
 def generate_files(
-    spec_path: str, *, lenient: bool = False, settings: Settings | None = None
+    spec_path: str, *, lenient: bool = True, settings: Settings | None = None
 ) -> tuple[Api, dict[str, str], list[Problem]]:
     """Everything but the write: the model, the files to emit as {relative path: text}, and the warnings, each
-    located in the document. `lenient` turns OpenAPI schema problems into warnings."""
+    located in the document. `lenient` (the default) reports the OpenAPI schema problems generation can go past as
+    warnings; `lenient=False` makes every one an error."""
     _doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings)
     return api, files, warnings
 
 
 def generate_from(
-    spec_path: str, *, lenient: bool = False, settings: Settings | None = None
+    spec_path: str, *, lenient: bool = True, settings: Settings | None = None
 ) -> tuple[Document, Api, dict[str, str], list[Problem]]:
     """generate_files, with the validated document it generated from (regeneration records it)."""
     settings = settings or Settings()
     doc, warnings = load_valid(spec_path, lenient=lenient)
+    try:
+        api, files = _model_and_files(doc, settings, warnings)
+    except SpecError as exc:  # the warnings found before the failure are reported with it
+        raise SpecError([*warnings, *exc.problems]) from None
+    return doc, api, files, warnings
+
+
+def _model_and_files(doc: Document, settings: Settings, warnings: list[Problem]) -> tuple[Api, dict[str, str]]:
     try:
         api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
     except NameClash as clash:
         raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
     warnings.extend(doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings)
     files = render(api, doc.data, settings)
-    return doc, api, format_files(files, verbatim=copied_outputs(api, settings)), warnings
+    return api, format_files(files, verbatim=copied_outputs(api, settings))
 
 
 def output_files(
-    spec_path: str, out: Path, *, lenient: bool = False, settings: Settings | None = None
+    spec_path: str, out: Path, *, lenient: bool = True, settings: Settings | None = None
 ) -> tuple[Regeneration, list[Problem]]:
     """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
     they came from and each generated project's changelog, compared with what `out` holds from the previous run."""

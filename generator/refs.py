@@ -21,6 +21,18 @@ MAX_FILES = 64
 # to a schema that itself has ten, nine levels deep, would take 10^9 steps.
 MAX_FANOUT = 100_000
 _COMPOSED = ("allOf", "anyOf", "oneOf")
+# A mapping under one of these keys maps names to objects: its own `$ref` or `$id` key is a name (a property
+# called "$ref"), never a reference. Under LITERALS sit values, which hold no references whatever their keys.
+NAME_MAPS = frozenset({"properties", "patternProperties"})
+LITERALS = frozenset({"example", "default", "enum", "const"})
+
+
+def child_context(key: str, pointer: str) -> bool | None:
+    """For a child of an object (not of a name map): True when the child is a name map, None when it is a value
+    to leave alone, False when it is an object like any other."""
+    if key in LITERALS:
+        return None
+    return key in NAME_MAPS or pointer == "/components"
 
 
 def resolve_pointer(data: Any, pointer: str) -> Any:
@@ -86,7 +98,7 @@ class _Walk:
         self.problems.append(here.problem(message, pointer, "limit"))
         raise SpecError(self.problems)
 
-    def walk(self, here: Document, node: Any, pointer: str, stack: tuple[str, ...], depth: int) -> Any:
+    def walk(self, here: Document, node: Any, pointer: str, stack: tuple[str, ...], depth: int, names: bool = False) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self.fatal(here, f"references expand the document to more than {MAX_NODES} nodes", pointer)
@@ -96,6 +108,8 @@ class _Walk:
             return [self.walk(here, v, pointer_join(pointer, i), stack, depth + 1) for i, v in enumerate(node)]
         if not isinstance(node, dict):
             return node
+        if names:
+            return {k: self.walk(here, v, pointer_join(pointer, k), stack, depth + 1) for k, v in node.items()}
         ref = node.get("$ref")
         if "$ref" in node and not isinstance(ref, str):
             self.problems.append(here.problem("$ref must be a string", pointer_join(pointer, "$ref"), "reference"))
@@ -105,7 +119,12 @@ class _Walk:
         if isinstance(ref, str) and here is not self.top:
             # A local pointer inside an inlined file refers to that file: inline its target too.
             return self.inline_target(here, ref, pointer, stack, depth)
-        return {k: self.walk(here, v, pointer_join(pointer, k), stack, depth + 1) for k, v in node.items()}
+        walked: dict[str, Any] = {}
+        for key, value in node.items():
+            context = child_context(key, pointer)
+            at = pointer_join(pointer, key)
+            walked[key] = value if context is None else self.walk(here, value, at, stack, depth + 1, context)
+        return walked
 
     def inline_file(self, here: Document, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...], depth: int) -> Any:
         at = pointer_join(pointer, "$ref")
@@ -184,16 +203,21 @@ def _check_local(doc: Document, data: Any, problems: list[Problem]) -> None:
 
 def _local_refs(node: Any, pointer: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(node, pointer)]
+    stack: list[tuple[Any, str, bool]] = [(node, pointer, False)]
     while stack:
-        current, at = stack.pop()
-        if isinstance(current, dict):
+        current, at, names = stack.pop()
+        if isinstance(current, dict) and names:
+            stack.extend((v, pointer_join(at, k), False) for k, v in current.items())
+        elif isinstance(current, dict):
             ref = current.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
                 found.append((at, ref))
-            stack.extend((v, pointer_join(at, k)) for k, v in current.items())
+            for key, value in current.items():
+                context = child_context(key, at)
+                if context is not None:
+                    stack.append((value, pointer_join(at, key), context))
         elif isinstance(current, list):
-            stack.extend((v, pointer_join(at, i)) for i, v in enumerate(current))
+            stack.extend((v, pointer_join(at, i), False) for i, v in enumerate(current))
     found.sort()
     return found
 

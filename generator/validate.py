@@ -12,7 +12,12 @@ from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    UnresolvableParameterError,
+)
 
 from generator import paths
 from generator.errors import Problem, SpecError, pointer_join
@@ -20,11 +25,11 @@ from generator.examples import example_problems
 from generator.load import Document
 from generator.refs import deref
 from generator.rules import RuleSet, opinionated_problems
+from generator.schema_errors import Blocking, located, undefined_required
 from generator.server_auth import extension_problems
 from generator.rules import operations as operations  # the model walks operations the same way
 
-_LOCATED_BY_US = (DuplicateOperationIDError, UnresolvableParameterError)
-_WRONG_CONTAINER = re.compile(r"is not of type ['\"](object|array)['\"]")
+_LOCATED_BY_US = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
 
 
 def validate(doc: Document, *, rules: RuleSet | None = None, lenient: bool = False) -> list[Problem]:
@@ -32,16 +37,17 @@ def validate(doc: Document, *, rules: RuleSet | None = None, lenient: bool = Fal
 
     Without `rules`, only what generation needs: the OpenAPI schema, operationIds unique, path parameters.
     With `rules` (the `validate` command), examples and the opinionated rules the set switches on as well.
-    `lenient` reports OpenAPI schema problems as warnings instead: real third-party documents often break the
-    letter of the schema in ways a generator can live with.
+    `lenient` (what `generate` does) reports OpenAPI schema problems as warnings instead: real third-party
+    documents often break the letter of the schema in ways a generator can live with (an unknown keyword, a
+    default or example of the wrong type). Only a mapping or list of the wrong type stops generation.
     """
     version = _version(doc)
     warnings: list[Problem] = []
     problems = list(_schema_problems(doc, version))
     if problems and lenient:
         # A value of the wrong shape (a list where a mapping must be) cannot be generated from: it stays an error.
-        warnings.extend(p.as_warning() for p in problems if not isinstance(p, _Blocking))
-        problems = [p for p in problems if isinstance(p, _Blocking)]
+        warnings.extend(p.as_warning() for p in problems if not isinstance(p, Blocking))
+        problems = [p for p in problems if isinstance(p, Blocking)]
     # Our correctness rules read only what they check, so they run on a document the schema refused too
     # (the validator's own duplicate-operationId and path-parameter errors are dropped for these).
     problems += [*_correctness_problems(doc), *extension_problems(doc)]
@@ -77,20 +83,27 @@ def _schema_problems(doc: Document, version: str) -> Iterator[Problem]:
     except Exception as exc:  # the validator's own failures must not become tracebacks
         if not errors:
             yield doc.problem(f"the OpenAPI validator failed: {type(exc).__name__}: {exc}", "", "internal")
+    extra = [error for error in errors if isinstance(error, ExtraParametersError)]
+    ours = list(undefined_required(doc)) if extra else []
+    yield from ours
+    if extra and not ours:  # the validator counts defined names a little differently: its words, unplaced
+        yield doc.problem(extra[0].message, "", "openapi")
+    meta_schema = schema_v31 if version == "3.1" else schema_v30
+    index = doc.pointer_index() if errors else {}
+    seen: set[tuple[str, str | None]] = set()
+    unlocated: list[ValidationError] = []
     for error in errors:
         if isinstance(error, _LOCATED_BY_US):
             continue  # reported by _correctness_problems, with a location the validator does not give
-        problem = _from_validation_error(doc, error, "")
-        yield _Blocking(**vars(problem)) if _wrong_container(problem) else problem
-
-
-class _Blocking(Problem):
-    """A schema problem --lenient does not forgive: the generator would walk into it."""
-
-
-def _wrong_container(problem: Problem) -> bool:
-    """A mapping or list expected and something else found (the validator's wrapped errors keep only the message)."""
-    return bool(_WRONG_CONTAINER.search(problem.message))
+        problem = located(doc, error, meta_schema.__wrapped__, index)
+        if problem is None:
+            unlocated.append(error)
+        elif (problem.message, problem.pointer) not in seen:  # the validator walks a shared schema once per use
+            seen.add((problem.message, problem.pointer))
+            yield problem
+    if unlocated and not seen:
+        # Only the validator's check of one schema found these (with a path inside that schema): said once, unplaced.
+        yield doc.problem(f"a schema is invalid: {unlocated[0].message.splitlines()[0][:200]}", "", "openapi")
 
 
 def _from_validation_error(doc: Document, error: ValidationError, base: str) -> Problem:

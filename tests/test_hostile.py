@@ -58,7 +58,12 @@ INJECTION = {
 # pointer, no traceback. Only our words are asserted, never a library's (its wording changes between releases).
 BROKEN = {
     "broken/yaml_syntax.yaml": ("syntax", "YAML/JSON syntax error"),
-    "broken/json_syntax.json": ("syntax", "YAML/JSON syntax error"),
+    "broken/json_syntax.json": ("syntax", "JSON syntax error"),
+    "broken/json_trailing_comma.json": ("syntax", "JSON syntax error"),
+    "broken/json_lone_surrogate.json": ("syntax", "(at /info/title)"),
+    "broken/json_nan.json": ("syntax", "(at /x-limit)"),
+    "broken/json_duplicate_key.json": ("syntax", "duplicate key 'paths'"),
+    "broken/json_yaml_comment.json": ("syntax", "JSON syntax error"),
     "broken/not_mapping.yaml": ("openapi", "must be a mapping"),
     "broken/scalar.yaml": ("openapi", "must be a mapping"),
     "broken/empty.yaml": ("syntax", "empty document"),

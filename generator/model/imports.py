@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.model.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
-from generator.model.types import AnyValue, Const, ListOf, MapOf, Named, Primitive, TypeNode, walk
+from generator.model.types import AnyValue, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
 
 # module -> names it provides, in the order imports are written (standard library, then third party).
 _SOURCES = (
@@ -37,6 +37,8 @@ def uses(node: TypeNode, *, argument: bool = False) -> set[str]:
             found.add("Literal")
         elif isinstance(part, AnyValue):
             found.add("Any")
+        elif isinstance(part, UnionOf) and part.discriminator is not None and not argument:
+            found.add("Annotated")
         elif isinstance(part, Named):
             found.add(part.name)
             if argument and part.kind == "enum":

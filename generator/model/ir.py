@@ -27,6 +27,7 @@ class Field:
     read_only: bool
     write_only: bool
     nullable: bool  # null is a valid value (not merely "absent")
+    python_re: bool = False  # its pattern needs Python's re, not pydantic's default engine (model/patterns.py)
 
     @property
     def type_expr(self) -> str:
@@ -57,6 +58,11 @@ class ModelClass:
     doc: str
     fields: tuple[Field, ...]
     is_input: bool  # request bodies: unknown and read-only fields are ignored
+
+    @property
+    def python_re(self) -> bool:
+        """A field's pattern needs Python's re: the model is configured with it (pydantic's regex_engine)."""
+        return any(f.python_re for f in self.fields)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ trailing underscore.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -146,9 +147,16 @@ def env_prefix(raw: str) -> str:
     return package(raw, "x")[: -len("_x")].upper()
 
 
+# A package name is a folder name: most file systems refuse more than 255 bytes, and pip and tools show it
+# everywhere; a longer title is cut, with a digest of the whole so that two long titles stay apart.
+MAX_PACKAGE_BASE = 48
+
+
 def package(raw: str, suffix: str) -> str:
     """Distribution-safe package name: `PostHog` + `client` -> posthog_client."""
     base = "".join(w.lower() for w in _ascii_words(raw)) or "api"
     if base[0].isdigit():
         base = f"api{base}"
+    if len(base) > MAX_PACKAGE_BASE:
+        base = base[: MAX_PACKAGE_BASE - 9] + hashlib.sha256(base.encode("ascii")).hexdigest()[:8]
     return f"{base}_{suffix}"

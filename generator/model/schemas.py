@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.model import names, text, types
-from generator.model.types import ANY, FORMATS, NONE, STRING, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
+from generator.model import names, patterns, text, types
+from generator.model.types import (
+    ANY, FORMATS, NONE, STRING, Const, Discriminator, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf,
+)
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.model.usage import request_only_schemas
-from generator.spec.schema import MISSING, SchemaReader, SchemaView
+from generator.spec.schema import COMPONENT_PREFIX, MISSING, SchemaReader, SchemaView
 
 _CONSTRAINTS = {
     "maxLength": "max_length", "minLength": "min_length", "pattern": "pattern", "maximum": "le", "minimum": "ge",
@@ -176,7 +178,13 @@ class SchemaTypes:
         target = schema.target
         info = self.type_of(schema, owner + names.pascal(wire))
         default = schema.default if schema.default is not MISSING else target.default
-        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + _constraints(target, info.node)
+        pattern = target.keyword("pattern")
+        regex = patterns.engine(pattern) if isinstance(pattern, str) else patterns.DEFAULT
+        if regex == patterns.UNUSABLE:
+            at = pointer_join(target.pointer, "pattern")
+            self.warnings.append((f"pattern {pattern[:80]!r} compiles in no regular-expression engine; not checked", at))
+        constraints = _constraints(target, info.node, with_pattern=regex != patterns.UNUSABLE)
+        extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + constraints
         default_literal = "None"
         if isinstance(default, (str, int, float, bool)):
             default_literal = self.enum_member(info.enums, default) or text.literal(default)
@@ -191,6 +199,7 @@ class SchemaTypes:
             required=required,
             read_only=schema.read_only or target.read_only,
             write_only=schema.write_only or target.write_only,
+            python_re=regex == patterns.PYTHON and any(c.startswith("pattern=") for c in constraints),
             nullable=info.nullable or info.node in (ANY, NONE),
         )
 
@@ -252,7 +261,7 @@ class SchemaTypes:
         for keyword in ("oneOf", "anyOf"):
             members = schema.alternatives(keyword)
             if members:
-                return self._union(members, context, nullable)
+                return self._union(members, context, nullable, schema.discriminator)
         all_of = schema.alternatives("allOf")
         if all_of:
             if len(all_of) == 1 and not schema.properties:
@@ -282,7 +291,9 @@ class SchemaTypes:
             return TypeInfo(Primitive(kind), nullable)
         return TypeInfo(ANY, nullable)
 
-    def _union(self, members: list[SchemaView | None], context: str, nullable: bool) -> TypeInfo:
+    def _union(
+        self, members: list[SchemaView | None], context: str, nullable: bool, discriminator: tuple[str, dict[str, str]] | None = None
+    ) -> TypeInfo:
         nodes: list[TypeNode] = []
         enums: list[str] = []
         for index, member in enumerate(members):
@@ -293,7 +304,31 @@ class SchemaTypes:
             enums.extend(e for e in info.enums if e not in enums)
         if ANY in nodes or not nodes:
             return TypeInfo(ANY, nullable)
-        return TypeInfo(nodes[0] if len(nodes) == 1 else UnionOf(tuple(nodes)), nullable, tuple(enums))
+        if len(nodes) == 1:
+            return TypeInfo(nodes[0], nullable, tuple(enums))
+        return TypeInfo(UnionOf(tuple(nodes), self._discriminator(discriminator, members, nodes)), nullable, tuple(enums))
+
+    def _discriminator(
+        self, discriminator: tuple[str, dict[str, str]] | None, members: list[SchemaView | None], nodes: list[TypeNode]
+    ) -> Discriminator | None:
+        """The discriminator's property and its values -> models: the mapping first, then each member's schema name
+        (OpenAPI's implicit mapping). None unless every member is a referenced component model."""
+        if discriminator is None:
+            return None
+        keys = [m.component if m is not None else None for m in members]
+        if len(keys) != len(nodes) or None in keys or not all(isinstance(n, Named) and n.kind == "model" for n in nodes):
+            return None
+        chosen = {self.component_names[k] for k in keys if k is not None}
+        tags: dict[str, str] = {}
+        for value, target in discriminator[1].items():
+            # a mapping value is a reference, or a bare schema name
+            key = target[len(COMPONENT_PREFIX):] if target.startswith(COMPONENT_PREFIX) else None if target.startswith("#") else target
+            if key in self.component_names and self.component_names[key] in chosen:
+                tags[value] = self.component_names[key]
+        for key in keys:
+            if key is not None and self.component_names[key] not in tags.values():
+                tags.setdefault(key, self.component_names[key])
+        return Discriminator(discriminator[0], tuple(tags.items()))
 
     def _inline_model(self, context: str, schema: SchemaView) -> str:
         name = self.fresh(names.pascal(context), place=schema.pointer)
@@ -331,12 +366,12 @@ def _component_kind(schema: SchemaView) -> str:
     return "enum" if _enum_base(schema) else "model" if _is_object_model(schema) else "alias"
 
 
-def _constraints(schema: SchemaView, node: TypeNode) -> list[str]:
+def _constraints(schema: SchemaView, node: TypeNode, *, with_pattern: bool = True) -> list[str]:
     result = []
     numeric = types.is_primitive(node, "integer", "number")
     for key, arg in _CONSTRAINTS.items():
         value = schema.keyword(key)
-        if key == "pattern" and (node != STRING or not isinstance(value, str)):
+        if key == "pattern" and (not with_pattern or node != STRING or not isinstance(value, str)):
             continue
         if key in ("maxLength", "minLength") and node != STRING:
             continue

@@ -43,8 +43,17 @@ class MapOf:
 
 
 @dataclass(frozen=True)
+class Discriminator:
+    """Which member a value is, told by one property (OpenAPI's discriminator, its implicit mapping made explicit)."""
+
+    property: str  # the property's wire name
+    tags: tuple[tuple[str, str], ...]  # (a value of the property, the generated model it selects), document order
+
+
+@dataclass(frozen=True)
 class UnionOf:
     members: tuple[TypeNode, ...]  # two or more, none of them None or Any
+    discriminator: Discriminator | None = None  # set only when every member is a generated model it can select
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,11 @@ def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
         return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument, enums)}]"
     if isinstance(node, MapOf):
         return f"{'Mapping' if argument else 'Dict'}[str, {_render(node.value, argument, enums)}]"
+    if isinstance(node, UnionOf) and node.discriminator is not None and not argument:
+        # pydantic picks the member by the property's value (a callable discriminator: members keep plain fields).
+        tagged = " | ".join(f"Annotated[{_render(m, argument, enums)}, _rt.Tag({literal(_name(m))})]" for m in node.members)
+        choices = ", ".join(f"{literal(value)}: {literal(model)}" for value, model in node.discriminator.tags)
+        return f"Annotated[{tagged}, _rt.discriminated({literal(node.discriminator.property)}, {{{choices}}})]"
     if isinstance(node, UnionOf):
         return " | ".join(_render(member, argument, enums) for member in node.members)
     if isinstance(node, Nullable):
@@ -106,6 +120,10 @@ def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
     if isinstance(node, AnyValue):
         return "Any"
     return "None"
+
+
+def _name(node: TypeNode) -> str:
+    return node.name if isinstance(node, Named) else ""
 
 
 def walk(node: TypeNode) -> Iterator[TypeNode]:
@@ -136,7 +154,8 @@ def substitute(node: TypeNode, names: frozenset[str]) -> TypeNode:
     if isinstance(node, MapOf):
         return MapOf(substitute(node.value, names))
     if isinstance(node, UnionOf):
-        return UnionOf(tuple(substitute(member, names) for member in node.members))
+        members = tuple(substitute(member, names) for member in node.members)
+        return UnionOf(members, node.discriminator if members == node.members else None)
     if isinstance(node, Nullable):
         return Nullable(substitute(node.inner, names))
     return node

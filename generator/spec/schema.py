@@ -112,6 +112,15 @@ class SchemaView:
         return self.raw.get("const", MISSING)
 
     @property
+    def discriminator(self) -> tuple[str, dict[str, str]] | None:
+        """(propertyName, mapping) of a oneOf/anyOf's `discriminator`, or None."""
+        value = self.raw.get("discriminator")
+        if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+            return None
+        mapping = value.get("mapping")
+        return value["propertyName"], {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {}
+
+    @property
     def format(self) -> Any:
         return self.raw.get("format")
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import pydantic as pydantic
 
 from .encoding import FORMS, JSON, ApiModel, InputModel, NotNull, Unset, UNSET, csv
+from .encoding import PYTHON_RE as PYTHON_RE
+from .encoding import discriminated as discriminated
+from pydantic import Tag as Tag
 from .encoding import _body as _body
 from .encoding import _jsonable as _jsonable
 from .encoding import _path_segment as _path_segment

@@ -35,6 +35,25 @@ class Unset:
 UNSET = Unset()
 
 
+# A model whose field patterns need what pydantic's default (Rust) engine lacks, such as backreferences.
+PYTHON_RE = pydantic.ConfigDict(regex_engine="python-re")
+
+
+def discriminated(prop: str, models: dict[str, str]) -> pydantic.Discriminator:
+    """A union member chosen by the value of `prop` (its wire name), as the document's discriminator maps values to
+    models; a model instance is its own member. No match: the value is refused, naming the property."""
+    names = frozenset(models.values())
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, dict):
+            found = value.get(prop)
+            return models.get(found) if isinstance(found, str) else None
+        name = type(value).__name__
+        return name if name in names else None
+
+    return pydantic.Discriminator(tag)
+
+
 class ApiModel(pydantic.BaseModel):
     """Base of response models. Unknown fields a newer server sends are kept (`model_extra`), never an error."""
 

@@ -20,6 +20,9 @@ from .errors import ApiError, conflict, not_allowed, not_found
 from .errors import BodyTooLarge as BodyTooLarge
 from .base import FORM_MEDIA_TYPES as FORM_MEDIA_TYPES
 from .base import JSON_MEDIA_TYPE as JSON_MEDIA_TYPE
+from .base import PYTHON_RE as PYTHON_RE
+from .base import discriminated as discriminated
+from pydantic import Tag as Tag
 from .base import ApiModel, Context, InputModel, NotNull, Reply, RequestModel
 from .routes import route
 from .serve import serve

@@ -15,6 +15,25 @@ JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+# A model whose field patterns need what pydantic's default (Rust) engine lacks, such as backreferences.
+PYTHON_RE = pydantic.ConfigDict(regex_engine="python-re")
+
+
+def discriminated(prop: str, models: dict[str, str]) -> pydantic.Discriminator:
+    """A union member chosen by the value of `prop` (its wire name), as the document's discriminator maps values to
+    models; a model instance is its own member. No match: the value is refused, naming the property."""
+    names = frozenset(models.values())
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, dict):
+            found = value.get(prop)
+            return models.get(found) if isinstance(found, str) else None
+        name = type(value).__name__
+        return name if name in names else None
+
+    return pydantic.Discriminator(tag)
+
+
 class ApiModel(pydantic.BaseModel):
     """Base of every schema model: fields by wire name or Python name; unknown fields are kept."""
 
