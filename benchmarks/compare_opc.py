@@ -129,7 +129,9 @@ class Bench:
 
     def ours_cold(self, spec: Path) -> Run:
         folder, env = self._fresh("ours")
-        return timed([*OURS, "generate", "--lenient", "--spec", str(spec), "--out", str(folder / "out")], folder / "work", env)
+        return timed(
+            [*OURS, "generate", "--lenient", "--spec", str(spec), "--out", str(folder / "out")], folder / "work", env
+        )
 
     def opc_cold(self, spec: Path) -> Run:
         folder, env = self._fresh("opc")
@@ -174,7 +176,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one run each (same as --repeat 1)")
     parser.add_argument("--skip-growth", action="store_true", help="no 500 and 2,000 operation documents")
     parser.add_argument("--skip-dev-sh", action="store_true", help="do not time ./dev.sh generate")
-    parser.add_argument("--only", choices=("posthog", "twilio", "synthetic"), action="append", help="only these documents")
+    parser.add_argument(
+        "--only", choices=("posthog", "twilio", "synthetic"), action="append", help="only these documents"
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else max(1, args.repeat)
     opc_bin = _opc_venv()
@@ -199,12 +203,18 @@ def main() -> None:
                 for tool in order:
                     run = bench.ours_cold(spec) if tool == "ours" else bench.opc_cold(spec)
                     cold[name][tool].append(run)
-                    print(f"  round {round_ + 1}/{repeat} {name} {tool} cold: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB", flush=True)
+                    print(
+                        f"  round {round_ + 1}/{repeat} {name} {tool} cold: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB",
+                        flush=True,
+                    )
                 if not name.startswith("synthetic") or name == "synthetic 1000":
                     regenerate, check = bench.ours_again(spec, edited)
                     again[name]["regenerate"].append(regenerate)
                     again[name]["check"].append(check)
-                    print(f"  round {round_ + 1}/{repeat} {name} ours regenerate {regenerate.seconds:.2f} s, check {check.seconds:.2f} s", flush=True)
+                    print(
+                        f"  round {round_ + 1}/{repeat} {name} ours regenerate {regenerate.seconds:.2f} s, check {check.seconds:.2f} s",
+                        flush=True,
+                    )
                 for leftover in scratch.glob("[0-9][0-9][0-9]-*"):
                     shutil.rmtree(leftover, ignore_errors=True)
         _report(cold, again, sizes, repeat)
@@ -212,8 +222,12 @@ def main() -> None:
         _dev_sh(repeat)
 
 
-def _report(cold: dict[str, dict[str, list[Run]]], again: dict[str, dict[str, list[Run]]], sizes: list[int], repeat: int) -> None:
-    print(f"\nmedians of {repeat} interleaved run(s); opc = openapi-python-client {PINS[0].split('==')[1]} + ruff {PINS[1].split('==')[1]}")
+def _report(
+    cold: dict[str, dict[str, list[Run]]], again: dict[str, dict[str, list[Run]]], sizes: list[int], repeat: int
+) -> None:
+    print(
+        f"\nmedians of {repeat} interleaved run(s); opc = openapi-python-client {PINS[0].split('==')[1]} + ruff {PINS[1].split('==')[1]}"
+    )
     print(f"{'document':<16} {'ours cold':>18} {'opc cold':>18} {'time ratio':>10} {'RSS ratio':>9}")
     for name, runs in cold.items():
         ours, opc = median(runs["ours"]), median(runs["opc"])
@@ -227,7 +241,9 @@ def _report(cold: dict[str, dict[str, list[Run]]], again: dict[str, dict[str, li
             continue
         regenerate, check = median(runs["regenerate"]), median(runs["check"])
         opc = median(cold[name]["opc"])
-        print(f"{name:<16} {regenerate.seconds:>14.2f} s {regenerate.seconds / opc.seconds:>9.2f}x {check.seconds:>9.2f} s")
+        print(
+            f"{name:<16} {regenerate.seconds:>14.2f} s {regenerate.seconds / opc.seconds:>9.2f}x {check.seconds:>9.2f} s"
+        )
     if len(sizes) == 3:
         print("\ngrowth exponent of the cold time (log2 of the time ratio when the operations double)")
         for tool in ("ours", "opc"):

@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--target", choices=TARGETS, action="append", help="generate only this (repeatable; default: both)")
         command.add_argument("--templates", metavar="DIR", help="a folder of templates replacing the built-in ones")
         command.add_argument("--lenient", action="store_true", help="report OpenAPI schema problems as warnings and go on")
+        command.add_argument(
+            "--no-cache", action="store_true",
+            help="format every file afresh: reuse neither the format cache (~/.cache/specgen) nor the files of --out",
+        )  # fmt: skip
     diff_command.add_parser(commands, parents=[common])
     return parser
 
@@ -123,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
             return FAILED
         print(f"{out}: up to date with {settings.spec}")
         return OK
-    result = write_tree(out, files)
+    result = write_tree(out, files, regeneration.format_keys)
     for line in regeneration.summary:
         print(line)
     print(f"{out}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed")
@@ -151,7 +155,7 @@ def _generate(args: argparse.Namespace, settings: Settings) -> tuple[Regeneratio
     """output_files; with --lenient, a crash on a document that broke the schema is that document's error."""
     spec = str(settings.spec)
     try:
-        return output_files(spec, Path(settings.out), lenient=args.lenient, settings=settings)
+        return output_files(spec, Path(settings.out), lenient=args.lenient, settings=settings, reuse=not args.no_cache)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:

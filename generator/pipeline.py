@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from generator.diff import history
 from generator.diff.history import Regeneration
 from generator.diff.surface import surface
 from generator.errors import Problem, SpecError
-from generator.format import format_files
+from generator.format import Formatter
+from generator.format_cache import FormatCache
 from generator.load import Document, load_document
 from generator.model.build import build_api
 from generator.model.names import NameClash
@@ -19,6 +21,7 @@ from generator.refs import check_refs
 from generator.render import copied_outputs, render
 from generator.rules import RuleSet
 from generator.validate import validate
+from generator.write import previously_formatted
 
 
 def load_valid(spec_path: str, *, rules: RuleSet | None = None, lenient: bool = False) -> tuple[Document, list[Problem]]:
@@ -39,10 +42,11 @@ def generate_files(
 
 
 def generate_from(
-    spec_path: str, *, lenient: bool = False, settings: Settings | None = None
+    spec_path: str, *, lenient: bool = False, settings: Settings | None = None, formatter: Formatter | None = None
 ) -> tuple[Document, Api, dict[str, str], list[Problem]]:
     """generate_files, with the validated document it generated from (regeneration records it)."""
     settings = settings or Settings()
+    formatter = formatter or Formatter()
     doc, warnings = load_valid(spec_path, lenient=lenient)
     try:
         api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
@@ -50,16 +54,20 @@ def generate_from(
         raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
     warnings.extend(doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings)
     files = render(api, doc.data, settings)
-    return doc, api, format_files(files, verbatim=copied_outputs(api, settings)), warnings
+    return doc, api, formatter.format_files(files, verbatim=copied_outputs(api, settings)), warnings
 
 
 def output_files(
-    spec_path: str, out: Path, *, lenient: bool = False, settings: Settings | None = None
+    spec_path: str, out: Path, *, lenient: bool = False, settings: Settings | None = None, reuse: bool = False
 ) -> tuple[Regeneration, list[Problem]]:
     """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
-    they came from and each generated project's changelog, compared with what `out` holds from the previous run."""
+    they came from and each generated project's changelog, compared with what `out` holds from the previous run.
+    `reuse`: take black's output from the files of `out` and from the user's format cache where they are right
+    (format.py); without it every file is formatted afresh."""
     settings = settings or Settings()
-    doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings)
+    formatter = Formatter(FormatCache(), previously_formatted(out)) if reuse else Formatter()
+    doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings, formatter=formatter)
     packages = {"client": api.client_package, "server": api.server_package}
     projects = {target: packages[target] for target in settings.targets}
-    return history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects), warnings
+    regeneration = history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects)
+    return dataclasses.replace(regeneration, format_keys=formatter.keys), warnings
