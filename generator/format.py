@@ -8,25 +8,53 @@ user's format cache (`format_cache.py`), else black itself.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import black
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, SpecError
 from generator.format_cache import FormatCache
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=120)
-_BLACK_VERSION = str(getattr(black, "__version__", "unknown"))
-_FORMATTER = f"specgen-format 1\0black {_BLACK_VERSION}\0{MODE.get_cache_key()}\0".encode()
+if TYPE_CHECKING:
+    import black
+
+# black is imported only when a file is formatted (a no-op run or check formats nothing): the mode is described
+# here for the key, as set in _mode(); what black's other settings default to is decided by its version.
+_MODE_DESCRIPTION = "target-versions py311, line-length 120"
+
+
+@functools.cache
+def _mode() -> black.Mode:
+    from black.mode import Mode, TargetVersion
+
+    return Mode(target_versions={TargetVersion.PY311}, line_length=120)
+
+
+@functools.cache
+def _formatter() -> bytes:
+    try:  # black's own record of its version, cheaper than importing black
+        version = str(importlib.import_module("_black_version").version)
+    except (ImportError, AttributeError):
+        version = metadata.version("black")
+    return f"specgen-format 1\0black {version}\0{_MODE_DESCRIPTION}\0".encode()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MODE":  # black's mode, as the tests compare the copied runtimes with it
+        return _mode()
+    raise AttributeError(name)
+
 
 Reuse = Callable[[str, str], "str | None"]  # (path, key) -> the formatted text the previous run wrote, if still right
 
 
 def key(text: str) -> str:
     """What black's output for `text` depends on, hashed: the text, black's version and our mode."""
-    return hashlib.sha256(_FORMATTER + text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_formatter() + text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -64,8 +92,10 @@ class Formatter:
 
 
 def format_one(path: str, text: str) -> str:
+    import black
+
     try:
-        formatted = black.format_str(text, mode=MODE)
+        formatted = black.format_str(text, mode=_mode())
         # black only parses; compiling also catches what the parser lets through (a repeated argument).
         compile(formatted, path, "exec", dont_inherit=True)
     except Exception as exc:  # a template bug: say which file, never a traceback

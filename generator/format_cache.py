@@ -19,7 +19,7 @@ MAX_ENTRY = 16 * 1024 * 1024
 
 
 def default_folder() -> Path:
-    """$XDG_CACHE_HOME/specgen/format, else ~/.cache/specgen/format."""
+    """$XDG_CACHE_HOME/specgen/format, else ~/.cache/specgen/format (compiled templates go beside it)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "specgen" / "format"
 

@@ -53,7 +53,7 @@ def generate_from(
     except NameClash as clash:
         raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
     warnings.extend(doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings)
-    files = render(api, doc.data, settings)
+    files = render(api, doc.data, settings, cached=formatter.cache is not None)
     return doc, api, formatter.format_files(files, verbatim=copied_outputs(api, settings)), warnings
 
 

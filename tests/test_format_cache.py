@@ -161,3 +161,13 @@ def test_check_without_formatting_still_sees_a_hand_edited_file(
     assert main(["check", "--spec", str(SPEC), "--out", str(out)]) == 1
     assert "-HAND_EDITED = 1" in capsys.readouterr().out
     assert len(black_calls) == 1  # without the cache, only the edited file is formatted again
+
+
+def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path, cache_home: Path) -> None:
+    cold = _generate(tmp_path / "cold")
+    compiled = sorted((cache_home / "specgen" / "templates").iterdir())
+    assert compiled
+    for number, entry in enumerate(compiled):
+        entry.write_bytes(entry.read_bytes()[: number * 7])  # empty, the magic cut short, the checksum cut short...
+    assert _generate(tmp_path / "warm") == cold
+    assert all(entry.stat().st_size > 100 for entry in compiled)  # written again whole
