@@ -11,6 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 # black is imported only when a file is formatted (a no-op run or check formats nothing): the mode is described
 # here for the key, as set in _mode(); what black's other settings default to is decided by its version.
 _MODE_DESCRIPTION = "target-versions py311, line-length 120"
+# Above this many characters to format (about two seconds of black), the work is shared among processes.
+PARALLEL_ABOVE = 200_000
 
 
 @functools.cache
@@ -61,34 +66,73 @@ def key(text: str) -> str:
 class Formatter:
     cache: FormatCache | None = None
     reuse: Reuse | None = None
+    progress: Callable[[int, int], None] | None = None  # (texts formatted, texts to format), after each
+    parallel_above: int = PARALLEL_ABOVE  # characters to format before more processes are worth their start
     keys: dict[str, str] = field(default_factory=dict)  # every formatted file's key, filled as it formats
     reused: int = 0
     formatted: int = 0
 
     def format_files(self, files: dict[str, str], verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
         """Black on every rendered Python file; `verbatim` files (copied runtimes, kept black-clean in
-        templates/ by a test) are passed through, which saves most of a small spec's generation time."""
+        templates/ by a test) are passed through, which saves most of a small spec's generation time.
+        A text black has already formatted (earlier, or for another file of this run) is not formatted again."""
         result: dict[str, str] = {}
+        todo: dict[str, tuple[str, str]] = {}  # key -> (first path, text) of what black must format
         for path, text in files.items():
             if not path.endswith(".py") or path in verbatim:
                 result[path] = text
                 continue
-            result[path] = self._one(path, text)
-        return result
+            file_key = self.keys[path] = key(text)
+            earlier = self.reuse(path, file_key) if self.reuse else None
+            if earlier is None and self.cache is not None and file_key not in todo:
+                earlier = self.cache.get(file_key)
+            if earlier is not None:
+                self.reused += 1
+                result[path] = earlier
+            else:
+                todo.setdefault(file_key, (path, text))
+        done = self._format(todo)
+        for path, file_key in self.keys.items():
+            if path not in result:
+                result[path] = done[file_key]
+        return {path: result[path] for path in files}
 
-    def _one(self, path: str, text: str) -> str:
-        file_key = self.keys[path] = key(text)
-        earlier = self.reuse(path, file_key) if self.reuse else None
-        if earlier is None and self.cache is not None:
-            earlier = self.cache.get(file_key)
-        if earlier is not None:
-            self.reused += 1
-            return earlier
-        formatted = format_one(path, text)
+    def _format(self, todo: dict[str, tuple[str, str]]) -> dict[str, str]:
+        """{key: formatted text}; in several processes when there is enough to format and more than one core."""
+        jobs = sorted(todo.items(), key=lambda job: -len(job[1][1]))  # the longest first: the pool ends together
+        workers = min(os.cpu_count() or 1, len(jobs))
+        done: dict[str, str] = {}
+        if workers > 1 and sum(len(text) for _path, text in todo.values()) > self.parallel_above:
+            context = multiprocessing.get_context("spawn")  # fresh workers: black only, not a copy of this process
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                outcomes = pool.map(
+                    _format_or_error, [path for _key, (path, _text) in jobs], [t for _k, (_p, t) in jobs]
+                )
+                for (file_key, _job), outcome in zip(jobs, outcomes):
+                    done[file_key] = self._finished(file_key, outcome, len(jobs), len(done) + 1)
+        else:
+            for file_key, (path, text) in jobs:
+                done[file_key] = self._finished(file_key, _format_or_error(path, text), len(jobs), len(done) + 1)
+        return done
+
+    def _finished(self, file_key: str, outcome: tuple[str, Problem | None], total: int, count: int) -> str:
+        formatted, problem = outcome
+        if problem is not None:
+            raise SpecError([problem])
         self.formatted += 1
         if self.cache is not None:
             self.cache.put(file_key, formatted)
+        if self.progress is not None:
+            self.progress(count, total)
         return formatted
+
+
+def _format_or_error(path: str, text: str) -> tuple[str, Problem | None]:
+    """format_one for a worker process: its error returned as data."""
+    try:
+        return format_one(path, text), None
+    except SpecError as error:
+        return "", error.problems[0]
 
 
 def format_one(path: str, text: str) -> str:
