@@ -17,6 +17,7 @@ from generator.load import Document, load_document
 from generator.model.build import build_api
 from generator.model.names import NameClash
 from generator.model.ir import Api
+from generator.progress import Stages
 from generator.refs import check_refs
 from generator.render import copied_outputs, render
 from generator.rules import RuleSet
@@ -42,32 +43,57 @@ def generate_files(
 
 
 def generate_from(
-    spec_path: str, *, lenient: bool = False, settings: Settings | None = None, formatter: Formatter | None = None
+    spec_path: str,
+    *,
+    lenient: bool = False,
+    settings: Settings | None = None,
+    formatter: Formatter | None = None,
+    stages: Stages | None = None,
 ) -> tuple[Document, Api, dict[str, str], list[Problem]]:
     """generate_files, with the validated document it generated from (regeneration records it)."""
     settings = settings or Settings()
     formatter = formatter or Formatter()
-    doc, warnings = load_valid(spec_path, lenient=lenient)
-    try:
-        api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
-    except NameClash as clash:
-        raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
+    stages = stages or Stages()
+    with stages.stage("load and check references"):
+        doc = check_refs(load_document(spec_path))
+    with stages.stage("validate"):
+        warnings = validate(doc, lenient=lenient)
+    with stages.stage("model"):
+        try:
+            api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
+        except NameClash as clash:
+            problems = [doc.problem(message, pointer, "naming") for message, pointer in clash.findings]
+            raise SpecError(problems) from None
     warnings.extend(doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings)
-    files = render(api, doc.data, settings, cached=formatter.cache is not None)
-    return doc, api, formatter.format_files(files, verbatim=copied_outputs(api, settings)), warnings
+    with stages.stage("render"):
+        files = render(api, doc.data, settings, cached=formatter.cache is not None)
+    with stages.stage("format"):
+        formatted = formatter.format_files(files, verbatim=copied_outputs(api, settings))
+    return doc, api, formatted, warnings
 
 
 def output_files(
-    spec_path: str, out: Path, *, lenient: bool = False, settings: Settings | None = None, reuse: bool = False
+    spec_path: str,
+    out: Path,
+    *,
+    lenient: bool = False,
+    settings: Settings | None = None,
+    reuse: bool = False,
+    stages: Stages | None = None,
 ) -> tuple[Regeneration, list[Problem]]:
     """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
     they came from and each generated project's changelog, compared with what `out` holds from the previous run.
     `reuse`: take black's output from the files of `out` and from the user's format cache where they are right
-    (format.py); without it every file is formatted afresh."""
+    (format.py); without it every file is formatted afresh. `stages` times the stages and shows progress."""
     settings = settings or Settings()
+    stages = stages or Stages()
     formatter = Formatter(FormatCache(), previously_formatted(out)) if reuse else Formatter()
-    doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings, formatter=formatter)
+    formatter.progress = stages.formatted
+    doc, api, files, warnings = generate_from(
+        spec_path, lenient=lenient, settings=settings, formatter=formatter, stages=stages
+    )
     packages = {"client": api.client_package, "server": api.server_package}
     projects = {target: packages[target] for target in settings.targets}
-    regeneration = history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects)
+    with stages.stage("compare with the previous output and record"):
+        regeneration = history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects)
     return dataclasses.replace(regeneration, format_keys=formatter.keys), warnings
