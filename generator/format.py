@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, SpecError
 from generator.format_cache import FormatCache
+from generator.format_split import join, parts
 
 if TYPE_CHECKING:
     import black
@@ -66,7 +67,7 @@ def key(text: str) -> str:
 class Formatter:
     cache: FormatCache | None = None
     reuse: Reuse | None = None
-    progress: Callable[[int, int], None] | None = None  # (texts formatted, texts to format), after each
+    progress: Callable[[int, int], None] | None = None  # (parts formatted, parts to format), after each
     parallel_above: int = PARALLEL_ABOVE  # characters to format before more processes are worth their start
     keys: dict[str, str] = field(default_factory=dict)  # every formatted file's key, filled as it formats
     reused: int = 0
@@ -75,27 +76,43 @@ class Formatter:
     def format_files(self, files: dict[str, str], verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
         """Black on every rendered Python file; `verbatim` files (copied runtimes, kept black-clean in
         templates/ by a test) are passed through, which saves most of a small spec's generation time.
-        A text black has already formatted (earlier, or for another file of this run) is not formatted again."""
+        A file is formatted in parts (format_split.py), each cached; a text black has already formatted
+        (earlier, or elsewhere in this run) is not formatted again."""
         result: dict[str, str] = {}
-        todo: dict[str, tuple[str, str]] = {}  # key -> (first path, text) of what black must format
+        planned: dict[str, list[str]] = {}  # path -> the keys of its parts, for the files black must format
+        todo: dict[str, tuple[str, str]] = {}  # key -> (first path, text) of each part black must format
+        done: dict[str, str] = {}  # key -> black's output, for the parts found in the cache
         for path, text in files.items():
             if not path.endswith(".py") or path in verbatim:
                 result[path] = text
                 continue
             file_key = self.keys[path] = key(text)
             earlier = self.reuse(path, file_key) if self.reuse else None
-            if earlier is None and self.cache is not None and file_key not in todo:
-                earlier = self.cache.get(file_key)
+            if earlier is None:
+                earlier = self._cached(file_key)
             if earlier is not None:
                 self.reused += 1
                 result[path] = earlier
-            else:
-                todo.setdefault(file_key, (path, text))
-        done = self._format(todo)
-        for path, file_key in self.keys.items():
-            if path not in result:
-                result[path] = done[file_key]
+                continue
+            planned[path] = []
+            for part in parts(text):
+                part_key = key(part)
+                planned[path].append(part_key)
+                if part_key not in todo and part_key not in done:
+                    cached = self._cached(part_key)
+                    if cached is None:
+                        todo[part_key] = (path, part)
+                    else:
+                        done[part_key] = cached
+        done.update(self._format(todo))
+        for path, part_keys in planned.items():
+            result[path] = join([done[part_key] for part_key in part_keys])
+            if self.cache is not None and len(part_keys) > 1:
+                self.cache.put(self.keys[path], result[path])
         return {path: result[path] for path in files}
+
+    def _cached(self, text_key: str) -> str | None:
+        return self.cache.get(text_key) if self.cache is not None else None
 
     def _format(self, todo: dict[str, tuple[str, str]]) -> dict[str, str]:
         """{key: formatted text}; in several processes when there is enough to format and more than one core."""

@@ -36,8 +36,8 @@ class Stages:
                 print(f"specgen: {name}: {seconds:.2f} s", file=self.stream)
 
     def formatted(self, done: int, total: int) -> None:
-        """The format stage's progress: texts black has formatted, of those it must."""
-        self._line(f"formatting with black: {done}/{total} files")
+        """The format stage's progress: parts black has formatted, of those it must (format_split.py)."""
+        self._line(f"formatting with black: {done}/{total} parts")
 
     def finish(self) -> None:
         self._clear()

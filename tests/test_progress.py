@@ -40,7 +40,7 @@ def test_progress_line_on_a_terminal_only_after_a_while(monkeypatch: pytest.Monk
         stages.formatted(2, 3)
     stages.finish()
     shown = terminal.getvalue()
-    assert "specgen: format ..." in shown and "formatting with black: 2/3 files" in shown
+    assert "specgen: format ..." in shown and "formatting with black: 2/3 parts" in shown
     assert shown.endswith("\r\033[K")  # cleared at the end
 
     pipe = io.StringIO()
