@@ -2,7 +2,8 @@
 
 Every five operations are one resource (list with limit/offset, create, retrieve, partial update, delete) with
 its own schema: a uuid id, a required name, an integer, a nullable string, an enum, a date-time, a list of
-strings, an object of string values, and a `$ref` to the previous resource. The same N always gives the same bytes
+strings, an object of string values, and a `$ref` to one shared `Owner` schema (not to the previous resource:
+a chain of 200 `$ref`s exceeds openapi-python-client's recursion limit). The same N always gives the same bytes
 (JSON, so no YAML library is needed to write it).
 
 Usage: python benchmarks/synthetic.py OPERATIONS [OUT.json]   (default OUT: synthetic-OPERATIONS.json)
@@ -29,8 +30,7 @@ def _schema(index: int) -> dict[str, Any]:
         "labels": {"type": "array", "items": {"type": "string"}, "description": "Labels attached to it."},
         "attributes": {"type": "object", "additionalProperties": {"type": "string"}},
     }
-    if index > 0:
-        properties["parent"] = {"$ref": f"#/components/schemas/Widget{index - 1}"}
+    properties["owner"] = {"$ref": "#/components/schemas/Owner"}
     return {"type": "object", "required": ["id", "name", "created_at"], "properties": properties}
 
 
@@ -119,7 +119,13 @@ def document(operations: int) -> dict[str, Any]:
         raise ValueError(f"operations must be a positive multiple of {PER_RESOURCE}")
     resources = operations // PER_RESOURCE
     paths: dict[str, Any] = {}
-    schemas: dict[str, Any] = {}
+    schemas: dict[str, Any] = {
+        "Owner": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        }
+    }
     for index in range(resources):
         paths.update(_resource(index))
         schemas[f"Widget{index}"] = _schema(index)
