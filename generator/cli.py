@@ -12,6 +12,7 @@ from generator.config import TARGETS, ConfigError, Settings, load_settings, with
 from generator.diff.history import Regeneration
 from generator.errors import Problem, SpecError
 from generator.pipeline import load_valid, output_files
+from generator.progress import Stages
 from generator.report import FORMATS, report
 from generator.rules import RULES, RuleSet
 from generator.write import drift, write_tree
@@ -75,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
             help="accepted for old scripts: generate always reports the OpenAPI schema problems it can go past as "
             "warnings (`specgen validate` reports them as errors)",
         )  # fmt: skip
+        command.add_argument(
+            "--no-cache", action="store_true",
+            help="format every file afresh: reuse neither the format cache (~/.cache/specgen) nor the files of --out",
+        )  # fmt: skip
+        command.add_argument("-v", "--verbose", action="store_true", help="print each stage's time")
     diff_command.add_parser(commands, parents=[common])
     return parser
 
@@ -112,12 +118,15 @@ def _run(args: argparse.Namespace) -> int:
     if settings.spec is None:
         print(f"error: {NO_SPEC}", file=sys.stderr)
         return USAGE
-    regeneration, warnings = _generate(args, settings)
+    stages = Stages(verbose=args.verbose)
+    regeneration, warnings = _generate(args, settings, stages)
     for warning in warnings:
         print(warning, file=sys.stderr)
     out, files = Path(settings.out), regeneration.files
     if args.command == "check":
-        diffs = drift(out, files)
+        with stages.stage("compare with --out"):
+            diffs = drift(out, files)
+        stages.finish()
         sys.stdout.write("".join(diffs))
         if diffs:
             for line in regeneration.summary:
@@ -127,7 +136,9 @@ def _run(args: argparse.Namespace) -> int:
             return FAILED
         print(f"{out}: up to date with {settings.spec}")
         return OK
-    result = write_tree(out, files)
+    with stages.stage("write"):
+        result = write_tree(out, files, regeneration.format_keys)
+    stages.finish()
     for line in regeneration.summary:
         print(line)
     print(f"{out}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed")
@@ -151,12 +162,12 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     return FAILED if failed else OK
 
 
-def _generate(args: argparse.Namespace, settings: Settings) -> tuple[Regeneration, list[Problem]]:
+def _generate(args: argparse.Namespace, settings: Settings, stages: Stages) -> tuple[Regeneration, list[Problem]]:
     """output_files; a crash on a document that broke the OpenAPI schema is that document's error, reported after
     the schema problems that explain it."""
     spec = str(settings.spec)
     try:
-        return output_files(spec, Path(settings.out), settings=settings)
+        return output_files(spec, Path(settings.out), settings=settings, reuse=not args.no_cache, stages=stages)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:

@@ -1,27 +1,172 @@
-"""Format stage: black, in process, on every Python file; nothing touches disk."""
+"""Format stage: black, in process, on every Python file; nothing touches disk but the format cache.
+
+Black's output depends only on its input, its version and its mode, so every file has a key (`key`) and black
+runs only when no earlier result for that key is at hand: the file as the previous run wrote it (when the manifest
+says it was formatted from the same key and the file is unchanged since; `write.previously_formatted`), else the
+user's format cache (`format_cache.py`), else black itself.
+"""
 
 from __future__ import annotations
 
-import black
+import functools
+import hashlib
+import importlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, SpecError
+from generator.format_cache import FormatCache
+from generator.format_split import join, parts
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=120)
+if TYPE_CHECKING:
+    import black
+
+# black is imported only when a file is formatted (a no-op run or check formats nothing): the mode is described
+# here for the key, as set in _mode(); what black's other settings default to is decided by its version.
+_MODE_DESCRIPTION = "target-versions py311, line-length 120"
+# Above this many characters to format (about two seconds of black), the work is shared among processes.
+PARALLEL_ABOVE = 200_000
+
+
+@functools.cache
+def _mode() -> black.Mode:
+    from black.mode import Mode, TargetVersion
+
+    return Mode(target_versions={TargetVersion.PY311}, line_length=120)
+
+
+@functools.cache
+def _formatter() -> bytes:
+    try:  # black's own record of its version, cheaper than importing black
+        version = str(importlib.import_module("_black_version").version)
+    except (ImportError, AttributeError):
+        version = metadata.version("black")
+    return f"specgen-format 1\0black {version}\0{_MODE_DESCRIPTION}\0".encode()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MODE":  # black's mode, as the tests compare the copied runtimes with it
+        return _mode()
+    raise AttributeError(name)
+
+
+Reuse = Callable[[str, str], "str | None"]  # (path, key) -> the formatted text the previous run wrote, if still right
+
+
+def key(text: str) -> str:
+    """What black's output for `text` depends on, hashed: the text, black's version and our mode."""
+    return hashlib.sha256(_formatter() + text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Formatter:
+    cache: FormatCache | None = None
+    reuse: Reuse | None = None
+    progress: Callable[[int, int], None] | None = None  # (parts formatted, parts to format), after each
+    parallel_above: int = PARALLEL_ABOVE  # characters to format before more processes are worth their start
+    keys: dict[str, str] = field(default_factory=dict)  # every formatted file's key, filled as it formats
+    reused: int = 0
+    formatted: int = 0
+
+    def format_files(self, files: dict[str, str], verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
+        """Black on every rendered Python file; `verbatim` files (copied runtimes, kept black-clean in
+        templates/ by a test) are passed through, which saves most of a small spec's generation time.
+        A file is formatted in parts (format_split.py), each cached; a text black has already formatted
+        (earlier, or elsewhere in this run) is not formatted again."""
+        result: dict[str, str] = {}
+        planned: dict[str, list[str]] = {}  # path -> the keys of its parts, for the files black must format
+        todo: dict[str, tuple[str, str]] = {}  # key -> (first path, text) of each part black must format
+        done: dict[str, str] = {}  # key -> black's output, for the parts found in the cache
+        for path, text in files.items():
+            if not path.endswith(".py") or path in verbatim:
+                result[path] = text
+                continue
+            file_key = self.keys[path] = key(text)
+            earlier = self.reuse(path, file_key) if self.reuse else None
+            if earlier is None:
+                earlier = self._cached(file_key)
+            if earlier is not None:
+                self.reused += 1
+                result[path] = earlier
+                continue
+            planned[path] = []
+            for part in parts(text):
+                part_key = key(part)
+                planned[path].append(part_key)
+                if part_key not in todo and part_key not in done:
+                    cached = self._cached(part_key)
+                    if cached is None:
+                        todo[part_key] = (path, part)
+                    else:
+                        done[part_key] = cached
+        done.update(self._format(todo))
+        for path, part_keys in planned.items():
+            result[path] = join([done[part_key] for part_key in part_keys])
+            if self.cache is not None and len(part_keys) > 1:
+                self.cache.put(self.keys[path], result[path])
+        return {path: result[path] for path in files}
+
+    def _cached(self, text_key: str) -> str | None:
+        return self.cache.get(text_key) if self.cache is not None else None
+
+    def _format(self, todo: dict[str, tuple[str, str]]) -> dict[str, str]:
+        """{key: formatted text}; in several processes when there is enough to format and more than one core."""
+        jobs = sorted(todo.items(), key=lambda job: -len(job[1][1]))  # the longest first: the pool ends together
+        workers = min(os.cpu_count() or 1, len(jobs))
+        done: dict[str, str] = {}
+        if workers > 1 and sum(len(text) for _path, text in todo.values()) > self.parallel_above:
+            context = multiprocessing.get_context("spawn")  # fresh workers: black only, not a copy of this process
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                outcomes = pool.map(
+                    _format_or_error, [path for _key, (path, _text) in jobs], [t for _k, (_p, t) in jobs]
+                )
+                for (file_key, _job), outcome in zip(jobs, outcomes):
+                    done[file_key] = self._finished(file_key, outcome, len(jobs), len(done) + 1)
+        else:
+            for file_key, (path, text) in jobs:
+                done[file_key] = self._finished(file_key, _format_or_error(path, text), len(jobs), len(done) + 1)
+        return done
+
+    def _finished(self, file_key: str, outcome: tuple[str, Problem | None], total: int, count: int) -> str:
+        formatted, problem = outcome
+        if problem is not None:
+            raise SpecError([problem])
+        self.formatted += 1
+        if self.cache is not None:
+            self.cache.put(file_key, formatted)
+        if self.progress is not None:
+            self.progress(count, total)
+        return formatted
+
+
+def _format_or_error(path: str, text: str) -> tuple[str, Problem | None]:
+    """format_one for a worker process: its error returned as data."""
+    try:
+        return format_one(path, text), None
+    except SpecError as error:
+        return "", error.problems[0]
+
+
+def format_one(path: str, text: str) -> str:
+    import black
+
+    try:
+        formatted = black.format_str(text, mode=_mode())
+        # black only parses; compiling also catches what the parser lets through (a repeated argument).
+        compile(formatted, path, "exec", dont_inherit=True)
+    except Exception as exc:  # a template bug: say which file, never a traceback
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SpecError(
+            [Problem(path, f"generated code does not compile (a generator bug): {first}", kind="internal")]
+        ) from None
+    return formatted
 
 
 def format_files(files: dict[str, str], verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Black on every rendered Python file; `verbatim` files (copied runtimes, kept black-clean in
-    templates/ by a test) are passed through, which saves most of a small spec's generation time."""
-    formatted: dict[str, str] = {}
-    for path, text in files.items():
-        if not path.endswith(".py") or path in verbatim:
-            formatted[path] = text
-            continue
-        try:
-            formatted[path] = black.format_str(text, mode=MODE)
-            # black only parses; compiling also catches what the parser lets through (a repeated argument).
-            compile(formatted[path], path, "exec", dont_inherit=True)
-        except Exception as exc:  # a template bug: say which file, never a traceback
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise SpecError([Problem(path, f"generated code does not compile (a generator bug): {first}", kind="internal")]) from None
-    return formatted
+    """Every Python file through black, nothing reused."""
+    return Formatter().format_files(files, verbatim)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -10,15 +11,18 @@ from generator.diff import history
 from generator.diff.history import Regeneration
 from generator.diff.surface import surface
 from generator.errors import Problem, SpecError
-from generator.format import format_files
+from generator.format import Formatter
+from generator.format_cache import FormatCache
 from generator.load import Document, load_document
 from generator.model.build import build_api
 from generator.model.names import NameClash
 from generator.model.ir import Api
+from generator.progress import Stages
 from generator.refs import check_refs
 from generator.render import copied_outputs, render
 from generator.rules import RuleSet
 from generator.validate import validate
+from generator.write import previously_formatted
 
 
 def load_valid(spec_path: str, *, rules: RuleSet | None = None, lenient: bool = False) -> tuple[Document, list[Problem]]:
@@ -40,35 +44,65 @@ def generate_files(
 
 
 def generate_from(
-    spec_path: str, *, lenient: bool = True, settings: Settings | None = None
+    spec_path: str,
+    *,
+    lenient: bool = True,
+    settings: Settings | None = None,
+    formatter: Formatter | None = None,
+    stages: Stages | None = None,
 ) -> tuple[Document, Api, dict[str, str], list[Problem]]:
     """generate_files, with the validated document it generated from (regeneration records it)."""
     settings = settings or Settings()
-    doc, warnings = load_valid(spec_path, lenient=lenient)
+    formatter = formatter or Formatter()
+    stages = stages or Stages()
+    with stages.stage("load and check references"):
+        doc = check_refs(load_document(spec_path))
+    with stages.stage("validate"):
+        warnings = validate(doc, lenient=lenient)
     try:
-        api, files = _model_and_files(doc, settings, warnings)
+        api, files = _model_and_files(doc, settings, warnings, formatter, stages)
     except SpecError as exc:  # the warnings found before the failure are reported with it
         raise SpecError([*warnings, *exc.problems]) from None
     return doc, api, files, warnings
 
 
-def _model_and_files(doc: Document, settings: Settings, warnings: list[Problem]) -> tuple[Api, dict[str, str]]:
-    try:
-        api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
-    except NameClash as clash:
-        raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
+def _model_and_files(
+    doc: Document, settings: Settings, warnings: list[Problem], formatter: Formatter, stages: Stages
+) -> tuple[Api, dict[str, str]]:
+    with stages.stage("model"):
+        try:
+            api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
+        except NameClash as clash:
+            raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
     warnings.extend(doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings)
-    files = render(api, doc.data, settings)
-    return api, format_files(files, verbatim=copied_outputs(api, settings))
+    with stages.stage("render"):
+        files = render(api, doc.data, settings, cached=formatter.cache is not None)
+    with stages.stage("format"):
+        return api, formatter.format_files(files, verbatim=copied_outputs(api, settings))
 
 
 def output_files(
-    spec_path: str, out: Path, *, lenient: bool = True, settings: Settings | None = None
+    spec_path: str,
+    out: Path,
+    *,
+    lenient: bool = True,
+    settings: Settings | None = None,
+    reuse: bool = False,
+    stages: Stages | None = None,
 ) -> tuple[Regeneration, list[Problem]]:
     """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
-    they came from and each generated project's changelog, compared with what `out` holds from the previous run."""
+    they came from and each generated project's changelog, compared with what `out` holds from the previous run.
+    `reuse`: take black's output from the files of `out` and from the user's format cache where they are right
+    (format.py); without it every file is formatted afresh. `stages` times the stages and shows progress."""
     settings = settings or Settings()
-    doc, api, files, warnings = generate_from(spec_path, lenient=lenient, settings=settings)
+    stages = stages or Stages()
+    formatter = Formatter(FormatCache(), previously_formatted(out)) if reuse else Formatter()
+    formatter.progress = stages.formatted
+    doc, api, files, warnings = generate_from(
+        spec_path, lenient=lenient, settings=settings, formatter=formatter, stages=stages
+    )
     packages = {"client": api.client_package, "server": api.server_package}
     projects = {target: packages[target] for target in settings.targets}
-    return history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects), warnings
+    with stages.stage("compare with the previous output and record"):
+        regeneration = history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects)
+    return dataclasses.replace(regeneration, format_keys=formatter.keys), warnings

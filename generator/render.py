@@ -8,15 +8,18 @@ relative path; docs/templates.md lists the variables each receives.
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from generator.model import text
 from generator.config import TARGETS, Settings
 from generator.errors import Problem, SpecError
+from generator.format_cache import default_folder
 from generator.model.ir import Api
 from generator.server_auth import server_auth
 
@@ -36,9 +39,28 @@ def _folders(settings: Settings) -> list[Path]:
     return [custom, TEMPLATES]
 
 
-def _environment(folders: list[Path]) -> jinja2.Environment:
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in the user's cache folder, checked by Jinja2 against the template's source; an entry
+    that cannot be read or written only costs the compilation."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _environment(folders: list[Path], cached: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        bytecode_cache=_TemplateCache(str(default_folder().parent / "templates")) if cached else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -84,10 +106,13 @@ def copied_outputs(api: Api, settings: Settings | None = None) -> frozenset[str]
     return frozenset(output for template, output in _plan(api, targets) if not template.endswith(".j2"))
 
 
-def render(api: Api, spec: dict[str, Any] | None = None, settings: Settings | None = None) -> dict[str, str]:
+def render(
+    api: Api, spec: dict[str, Any] | None = None, settings: Settings | None = None, *, cached: bool = False
+) -> dict[str, str]:
+    """`cached`: keep compiled templates in the user's cache folder (the output is the same either way)."""
     settings = settings or Settings()
     folders = _folders(settings)
-    env = _environment(folders)
+    env = _environment(folders, cached)
     variables = {"api": api, "auth": server_auth(spec or {}, settings)}
     files: dict[str, str] = {}
     for template, output in _plan(api, settings.targets):

@@ -3,6 +3,10 @@
 A failure or an interruption before the swap leaves the previous output exactly as it was.
 Unchanged files are hard-linked from the old tree (not rewritten); files the generator made
 before but no longer makes are dropped; files it never made (caches, egg-info) are carried over.
+
+The manifest lists every file written, one a line; a file black formatted is followed by the key of the text
+black was given (`format.key`) and the SHA-256 of the file, so the next run can take the file as it is instead of
+formatting the same text again (`previously_formatted`).
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ from __future__ import annotations
 import ctypes
 import difflib
 import glob
+import hashlib
 import os
 import re
 import shutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +27,7 @@ from generator.errors import Problem, SpecError
 MANIFEST = ".generated-files"
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _DEVICE = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,49 @@ def _is_safe(path: str) -> bool:
 
 def _read_manifest(out: Path) -> set[str]:
     """The paths a previous run wrote; lines that are not safe relative paths are ignored, never followed."""
+    return set(_manifest_entries(out))
+
+
+def _manifest_entries(out: Path) -> dict[str, tuple[str, str] | None]:
+    """{path: (key of the text black was given, SHA-256 of the file) or None} of the previous run."""
     manifest = out / MANIFEST
     if manifest.is_symlink() or not manifest.is_file():
-        return set()
-    text = manifest.read_text(encoding="utf-8", errors="replace")
-    return {line for line in text.splitlines() if line and _is_safe(line)}
+        return {}
+    entries: dict[str, tuple[str, str] | None] = {}
+    for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+        path, *hashes = line.split(" ")
+        if not path or not _is_safe(path) or (hashes and (len(hashes) != 2 or not all(_HASH.match(h) for h in hashes))):
+            continue
+        entries[path] = (hashes[0], hashes[1]) if hashes else None
+    return entries
+
+
+def previously_formatted(out: Path) -> Callable[[str, str], str | None]:
+    """For (path, key of its rendered text): the file as the previous run wrote it into `out`, when that run
+    formatted it from text of the same key and the file is unchanged since (its SHA-256 is the recorded one)."""
+    entries = _manifest_entries(out) if out.is_dir() and not out.is_symlink() else {}
+
+    def reuse(path: str, key: str) -> str | None:
+        entry = entries.get(path)
+        if entry is None or entry[0] != key or not _no_link_on_the_way(out, path):
+            return None
+        try:
+            data = (out / path).read_bytes()
+            return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == entry[1] else None
+        except (OSError, UnicodeError):
+            return None
+
+    return reuse
+
+
+def _manifest(files: dict[str, str], keys: Mapping[str, str]) -> str:
+    lines = []
+    for path in sorted(files):
+        if path in keys:
+            lines.append(f"{path} {keys[path]} {hashlib.sha256(files[path].encode('utf-8')).hexdigest()}\n")
+        else:
+            lines.append(f"{path}\n")
+    return "".join(lines)
 
 
 def _no_link_on_the_way(out: Path, path: str) -> bool:
@@ -123,7 +168,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def write_tree(out: Path, files: dict[str, str]) -> WriteReport:
+def write_tree(out: Path, files: dict[str, str], keys: Mapping[str, str] | None = None) -> WriteReport:
+    """`keys`: for each file black formatted, the key of the text it was given (recorded in the manifest)."""
     for path in files:
         check_relative(path)
     out = Path(os.path.abspath(out))
@@ -146,7 +192,7 @@ def write_tree(out: Path, files: dict[str, str]) -> WriteReport:
                 target.write_bytes(data)
                 written += 1
         _carry_foreign(out, staging, old_manifest | set(files) | {MANIFEST})
-        (staging / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(files)), encoding="utf-8")
+        (staging / MANIFEST).write_text(_manifest(files, keys or {}), encoding="utf-8")
         _swap(staging, out)
     finally:
         if staging.exists():

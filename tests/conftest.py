@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 for folder in (ROOT / "generated" / "client", ROOT / "generated" / "server", ROOT):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+# The format cache of every run in the suite, subprocesses included: a folder of its own, never the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="specgen-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

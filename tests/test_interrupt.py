@@ -37,8 +37,10 @@ from generator.cli import main
 ready, moment = sys.argv[1], sys.argv[2]
 
 # black is layout only and costs seconds per run; every run in this module skips it, so trees compare.
+# Its stand-in's output must never be taken for black's by a later run: no format cache, no reuse.
 import black
 black.format_str = lambda src_contents, *, mode: src_contents
+sys.argv.append("--no-cache")
 
 def pause():
     pathlib.Path(ready).write_text("ready")
@@ -230,7 +232,7 @@ def test_failing_write_leaves_the_previous_output(out: Path, previous: tuple, mo
 
     monkeypatch.setattr(black, "format_str", lambda src_contents, *, mode: src_contents)
     monkeypatch.setattr(Path, "write_bytes", failing)
-    code = main(["generate", "--spec", str(NEW_SPEC), "--out", str(out)])
+    code = main(["generate", "--spec", str(NEW_SPEC), "--out", str(out), "--no-cache"])
     assert code != 0
     assert tree_snapshot(out) == previous[1]
     assert _leftovers(out) == []

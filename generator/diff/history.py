@@ -11,7 +11,8 @@ and `check` stays a pure comparison.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ class Regeneration:
     summary: tuple[str, ...]  # what to tell the user, one line each
     report: Report | None  # None when there is no previous record to compare with
     new_major: bool  # a breaking change whose major version info.version does not announce
+    format_keys: Mapping[str, str] = field(default_factory=dict)  # for the manifest: see write.write_tree
 
 
 def record(out: Path, data: Any, new_surface: Surface, files: dict[str, str], source: str, package: dict[str, str]) -> Regeneration:
