@@ -103,6 +103,8 @@ def client_uses(resources: tuple[Resource, ...]) -> set[str]:
             found |= uses(op.pagination.item) | _signature(op, with_body=False) | {"Iterator", "AsyncIterator"}
         if op.stream_name:
             found |= {"ContextManager", "AsyncContextManager"}
+        if op.events_item is not None:
+            found |= uses(op.events_item)
     return found
 
 
@@ -120,7 +122,8 @@ def requests_uses(resources: tuple[Resource, ...]) -> set[str]:
 
 
 def _server_result(op: Operation) -> set[str]:
-    return uses(op.result) if op.server_result not in ("_rt.Reply", "None") else set()
+    events = uses(op.events_item) if op.events_item is not None else set()
+    return events | (uses(op.result) if op.server_result not in ("_rt.Reply", "None") else set())
 
 
 def interface_uses(resources: tuple[Resource, ...]) -> set[str]:

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.model import names, text, types
-from generator.model.types import ANY, NONE, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
+from generator.model.types import ANY, FILE, NONE, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
 from generator.model.usage import COMPONENT_PREFIX, request_only_schemas
 from generator.refs import deref
 
-_STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID"}
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool"}
 _CONSTRAINTS = {
     "maxLength": "max_length", "minLength": "min_length", "pattern": "pattern", "maximum": "le", "minimum": "ge",
@@ -286,6 +286,8 @@ class SchemaTypes:
             items = self.type_of(schema.get("items"), context + "Item") if isinstance(schema.get("items"), dict) else None
             return TypeInfo(ListOf(items.full if items else ANY), nullable)
         if kind == "string":
+            if schema.get("format") == "binary" or ("contentMediaType" in schema and "contentEncoding" not in schema):
+                return TypeInfo(FILE, nullable)
             return TypeInfo(Primitive(_STRING_FORMATS.get(str(schema.get("format")), "str")), nullable)
         if kind == "null":
             return TypeInfo(NONE, nullable)

@@ -55,10 +55,16 @@ class NoneValue:
     pass
 
 
-TypeNode = Primitive | Named | Const | ListOf | MapOf | UnionOf | Nullable | AnyValue | NoneValue
+@dataclass(frozen=True)
+class FileValue:
+    """Binary content: an uploaded file (`format: binary`, or 3.1's `contentMediaType`), or a whole binary body."""
+
+
+TypeNode = Primitive | Named | Const | ListOf | MapOf | UnionOf | Nullable | AnyValue | NoneValue | FileValue
 
 ANY = AnyValue()
 NONE = NoneValue()
+FILE = FileValue()
 
 # As an argument, read-only containers accept a list of a subtype, and a UUID also accepts its text.
 _INPUT_PRIMITIVES = {"UUID": "UUID | str"}
@@ -88,6 +94,8 @@ def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
         return f"{_render(node.inner, argument, enums)} | None"
     if isinstance(node, AnyValue):
         return "Any"
+    if isinstance(node, FileValue):
+        return "_rt.File"  # each runtime's own: what a client sends, what a server receives
     return "None"
 
 

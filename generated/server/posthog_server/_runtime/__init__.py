@@ -3,7 +3,8 @@
 
 Generated code imports `from . import _runtime as _rt`. The work is done in: `base` (base models, `Context`,
 `Reply`), `errors` (the error body), `auth` (keys and scopes), `binding` (parameters and body into the request
-model), `routes` (`route` and dispatch), `app` (`make_app`, the body limit) and `serve` (the command line). None
+model), `routes` (`route` and dispatch), `media` (files, bytes, streams, events), `app` (`make_app`, the body
+limit) and `serve` (the command line). None
 of them imports generated modules.
 """
 
@@ -22,6 +23,7 @@ from .errors import BodyTooLarge as BodyTooLarge
 from .base import FORM_MEDIA_TYPES as FORM_MEDIA_TYPES
 from .base import JSON_MEDIA_TYPE as JSON_MEDIA_TYPE
 from .base import ApiModel, Context, InputModel, NotNull, Reply, RequestModel
+from .media import Binary, Events, File, ServerEvent, UploadedFile
 from .routes import route
 from .serve import serve
 
@@ -29,13 +31,18 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "ApiError",
     "ApiModel",
+    "Binary",
     "BodyLimitMiddleware",
     "Context",
+    "Events",
+    "File",
     "InputModel",
     "KeyConfigError",
     "NotNull",
     "Reply",
     "RequestModel",
+    "ServerEvent",
+    "UploadedFile",
     "conflict",
     "load_keys",
     "make_app",
