@@ -183,7 +183,9 @@ def _server_result(result_kind: str, result_type: str, events_item: TypeNode | N
     events = f"_rt.Events[{render(events_item)}]" if events_item is not None else ""
     if result_kind == "model" and events:
         return f"{result_type} | {events}"
-    found = {"raw": "_rt.Reply", "none": "None", "binary": "_rt.Binary", "text": "str", "events": events}
+    # A Reply is always accepted; the in-memory fake answers text and binary actions with one.
+    found = {"raw": "_rt.Reply", "none": "None", "binary": "_rt.Binary | _rt.Reply", "text": "str | _rt.Reply"}
+    found["events"] = events
     return found.get(result_kind, result_type)
 
 
