@@ -311,3 +311,43 @@ def test_form_body_and_text(live: Any, flavour: str) -> None:
     signup, echoed = _run(flavour, client_pkg, url, script)
     assert (signup.email, signup.age, signup.newsletter, signup.interests) == ("a@b.c", 3, True, ["x", "y z"])
     assert echoed == "HÉLLO\n"
+
+
+def test_client_mistakes_in_media_bodies_are_4xx(live: Any) -> None:
+    """A broken multipart body, a text part past Starlette's part limit, text that is no UTF-8, a missing file
+    part, a media type the operation does not take: each a 4xx, never a 500."""
+    import httpx
+
+    _client_pkg, url, _seen = live
+    auth = {"authorization": f"Bearer {KEY}"}
+    with httpx.Client(base_url=url, headers=auth) as http:
+        broken = http.post("/files/", content=b"--x\r\nnot a part", headers={"content-type": "multipart/form-data; boundary=x"})
+        huge_text = http.post("/files/", files={"file": ("a", b"x"), "title": (None, "t" * (1024 * 1024 + 1))})
+        no_file = http.post("/files/", files={"title": (None, "t")})
+        not_utf8 = http.post("/echo", content=b"\xff\xfe", headers={"content-type": "text/plain"})
+        wrong_type = http.put("/files/a/content", content=b"{}", headers={"content-type": "application/json"})
+    assert [r.status_code for r in (broken, huge_text, no_file, not_utf8, wrong_type)] == [400, 400, 400, 400, 415], [
+        r.text for r in (broken, huge_text, no_file, not_utf8, wrong_type)
+    ]
+
+
+def test_the_fake_serves_what_it_can(media: Any) -> None:
+    """Without implementations, the in-memory fake stores a multipart upload (a file is its filename there) and a
+    form; a download of a file it does not hold is a 404 (a binary action reads the stored row)."""
+    import httpx
+
+    client_pkg, server_pkg = media
+    app = server_pkg.create_app(keys={KEY: ["*"]})
+
+    async def main() -> Any:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+        async with client_pkg.AsyncMediaClient(KEY, host="http://test", http_client=http) as client:
+            uploaded = await client.files.upload(file=("a.png", b"png", "image/png"), title="t", tags=["x", "y"])
+            stored = await client.forms.submit(email="a@b.c", interests=["x"])
+            with pytest.raises(client_pkg.ApiError) as info:
+                await client.files.download("x")
+        return uploaded, stored, info.value.status_code
+
+    uploaded, stored, status = asyncio.run(main())
+    assert (uploaded.title, uploaded.tags) == ("t", ["x", "y"])
+    assert stored.interests == ["x"] and status == 404

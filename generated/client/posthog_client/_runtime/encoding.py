@@ -161,6 +161,8 @@ def _multipart(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
     for key, value in data.items():
         if _holds_files(value):
             parts.extend(file_part(key, item) for item in (value if isinstance(value, list) else [value]))
+        elif isinstance(value, (Mapping, pydantic.BaseModel)):  # OpenAPI's default for an object part: JSON
+            parts.append((key, (None, _form_text(_jsonable(value)), JSON)))
         elif value is not None and not isinstance(value, Unset):
             parts.extend((key, (None, text)) for text in _as_list(_form_fields({key: _jsonable(value)})[key]))
     return parts
