@@ -26,7 +26,7 @@ def test_event_stream_format() -> None:
         ": a comment\r\n"
         "data: one\r\n\r\n"
         "event: delta\nid: 7\nretry: 300\ndata:two\ndata:  three\n\n"
-        "data: {\"n\": 1}\n\n"
+        'data: {"n": 1}\n\n'
         "id\n\n"  # no data: nothing dispatched, the last id is reset to ""
         "event: lost\ndata: never ended"
     )
@@ -83,7 +83,9 @@ def test_event_stream_errors_raise_before_iterating() -> None:
 
 def test_event_data_not_matching_its_schema_is_a_response_validation_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b'data: {"n": "x"}\n\ndata: plain\n\n', headers={"content-type": "text/event-stream"})
+        return httpx.Response(
+            200, content=b'data: {"n": "x"}\n\ndata: plain\n\n', headers={"content-type": "text/event-stream"}
+        )
 
     with _client(handler) as client:
         with rt.SyncResource(client)._events("GET", "/e", dict[str, int], path_params={}) as events:

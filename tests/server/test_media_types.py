@@ -66,8 +66,13 @@ def _implementations(server: Any, seen: Recorded) -> dict[str, Any]:
             body = request.body
             seen.calls["upload"] = body
             return models.Upload(
-                name=body.file.filename, size=body.file.size, content_type=body.file.content_type, title=body.title,
-                parts=len(body.attachments or []), tags=body.tags, meta=body.meta,
+                name=body.file.filename,
+                size=body.file.size,
+                content_type=body.file.content_type,
+                title=body.title,
+                parts=len(body.attachments or []),
+                tags=body.tags,
+                meta=body.meta,
             )
 
         async def replace(self, request: Any, ctx: Any) -> Any:
@@ -117,7 +122,9 @@ def live(media: Any) -> Iterator[tuple[Any, str, Recorded]]:
     client_pkg, server_pkg = media
     seen = Recorded()
     store = server_pkg.Store() if hasattr(server_pkg, "Store") else None
-    app = server_pkg.create_app(keys={KEY: ["*"]}, max_body_bytes=16 * 1024 * 1024, **_implementations(server_pkg, seen))
+    app = server_pkg.create_app(
+        keys={KEY: ["*"]}, max_body_bytes=16 * 1024 * 1024, **_implementations(server_pkg, seen)
+    )
     with run_server(app, store) as server:
         yield client_pkg, server.url, seen
 
@@ -143,11 +150,16 @@ def test_multipart_upload_arrives_byte_identical(live: Any, flavour: str, tmp_pa
     path = tmp_path / "photo.raw"
     path.write_bytes(UPLOAD)
     kwargs: dict[str, Any] = {
-        "title": "holiday", "tags": ["a", "b c"], "meta": {"a": 1, "b": "x"},
-        "thumbnail": b"\x89PNG small", "attachments": [b"one", ("two.txt", b"two", "text/plain")],
+        "title": "holiday",
+        "tags": ["a", "b c"],
+        "meta": {"a": 1, "b": "x"},
+        "thumbnail": b"\x89PNG small",
+        "attachments": [b"one", ("two.txt", b"two", "text/plain")],
     }
     if flavour == "sync":
-        result = _run(flavour, client_pkg, url, lambda c: c.files.upload(file=("photo.png", UPLOAD, "image/png"), **kwargs))
+        result = _run(
+            flavour, client_pkg, url, lambda c: c.files.upload(file=("photo.png", UPLOAD, "image/png"), **kwargs)
+        )
         expected_name, expected_type = "photo.png", "image/png"
     else:
         with path.open("rb") as handle:
@@ -162,10 +174,16 @@ def test_multipart_upload_arrives_byte_identical(live: Any, flavour: str, tmp_pa
     assert (received.file.filename, received.file.content_type) == (expected_name, expected_type)
     assert received.thumbnail.content == b"\x89PNG small" and received.thumbnail.filename == "thumbnail"
     assert [(f.filename, f.content, f.content_type) for f in received.attachments] == [
-        ("attachments", b"one", "application/octet-stream"), ("two.txt", b"two", "text/plain")
+        ("attachments", b"one", "application/octet-stream"),
+        ("two.txt", b"two", "text/plain"),
     ]
     assert (received.title, received.tags, received.meta.a, received.meta.b) == ("holiday", ["a", "b c"], 1, "x")
-    assert (result.name, result.size, result.content_type, result.parts) == (expected_name, len(UPLOAD), expected_type, 2)
+    assert (result.name, result.size, result.content_type, result.parts) == (
+        expected_name,
+        len(UPLOAD),
+        expected_type,
+        2,
+    )
 
 
 @FLAVOURS
@@ -266,7 +284,9 @@ def test_events_arrive_one_by_one_and_parsed(live: Any, flavour: str) -> None:
 
     events, whole = _run(flavour, client_pkg, url, script)
     assert seen.first_seen_before_rest == [True], "the first event reached the caller only after the stream ended"
-    assert [e.data for e in events[:3]] == [models.Chunk(index=i, delta=w) for i, w in enumerate(["hello", "big", "world"])]
+    assert [e.data for e in events[:3]] == [
+        models.Chunk(index=i, delta=w) for i, w in enumerate(["hello", "big", "world"])
+    ]
     assert (events[1].event, events[1].id, events[0].event) == ("delta", "2", "message")
     assert events[3].text == "[DONE]"
     assert whole == models.Completion(text="hello big world")
@@ -300,7 +320,9 @@ def test_form_body_and_text(live: Any, flavour: str) -> None:
     if flavour == "sync":
 
         def script(c: Any) -> Any:
-            return c.forms.submit(email="a@b.c", age=3, newsletter=True, interests=["x", "y z"]), c.text.echo(body="héllo\n")
+            return c.forms.submit(email="a@b.c", age=3, newsletter=True, interests=["x", "y z"]), c.text.echo(
+                body="héllo\n"
+            )
 
     else:
 
@@ -321,7 +343,9 @@ def test_client_mistakes_in_media_bodies_are_4xx(live: Any) -> None:
     _client_pkg, url, _seen = live
     auth = {"authorization": f"Bearer {KEY}"}
     with httpx.Client(base_url=url, headers=auth) as http:
-        broken = http.post("/files/", content=b"--x\r\nnot a part", headers={"content-type": "multipart/form-data; boundary=x"})
+        broken = http.post(
+            "/files/", content=b"--x\r\nnot a part", headers={"content-type": "multipart/form-data; boundary=x"}
+        )
         huge_text = http.post("/files/", files={"file": ("a", b"x"), "title": (None, "t" * (1024 * 1024 + 1))})
         no_file = http.post("/files/", files={"title": (None, "t")})
         not_utf8 = http.post("/echo", content=b"\xff\xfe", headers={"content-type": "text/plain"})

@@ -86,7 +86,6 @@ class _Rewindable:
             self.file.seek(self.start)
 
 
-
 class FileStream(_Rewindable):
     def __iter__(self) -> Iterator[bytes]:
         self._rewind()

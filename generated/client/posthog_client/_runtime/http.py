@@ -19,8 +19,8 @@ from urllib.parse import quote, urljoin, urlsplit
 import httpx
 
 from .encoding import JSON, UNSET, Unset, _body, _merged, _path_segment, _query, _text
-from .files import content_type_of
 from .errors import ApiConnectionError, ApiTimeoutError, InvalidRequestError
+from .files import content_type_of
 from .logs import client_logger
 from .options import check_options, timeout_extensions
 from .results import _captured
