@@ -104,6 +104,8 @@ def _methods(resource: Resource, op: Operation) -> list[Method]:
         found.append(Method(CLIENT, owner, op.stream_name, wire, "stream", args, "", ""))
     if op.pagination is not None:
         found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", args, "", ""))
+    if op.events_name and op.events_name != op.method_name:
+        found.append(Method(CLIENT, owner, op.events_name, wire, "events", args, op.events_type, ""))
     request_fields = [Arg(p.name, keys[p.name], p.type_expr, True, p.required, -1) for p in op.params]
     if op.body is not None:
         request_fields.append(Arg("body", "body", op.body.type_expr, True, op.body.required, -1))
