@@ -35,6 +35,8 @@ class _FileSchema:
 
 
 def _checked_file(value: Any) -> Any:
+    if isinstance(value, str):  # text where a JSON answer documents binary content
+        return value.encode()
     if not is_file(value):
         raise ValueError("a file is bytes, a binary file object, or a (filename, content, content_type) tuple")
     return value
