@@ -7,7 +7,7 @@ branch and print.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.errors import Finding
 from generator.model.text import literal
@@ -261,3 +261,5 @@ class Api:
     tag_groups: tuple[TagGroup, ...]
     model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
     warnings: tuple[Finding, ...]  # (message, JSON pointer)
+    # package ("client"/"server") -> the media names it re-exports (File, Event...) when the document uses them
+    media_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -170,6 +170,7 @@ def test_multipart_upload_arrives_byte_identical(live: Any, flavour: str, tmp_pa
             result = _run(flavour, client_pkg, url, script)
         expected_name, expected_type = "photo.raw", "application/octet-stream"
     received = seen.calls["upload"]
+    assert isinstance(received.file, importlib.import_module("media_server").UploadedFile)
     assert received.file.content == UPLOAD
     assert (received.file.filename, received.file.content_type) == (expected_name, expected_type)
     assert received.thumbnail.content == b"\x89PNG small" and received.thumbnail.filename == "thumbnail"
@@ -288,7 +289,7 @@ def test_events_arrive_one_by_one_and_parsed(live: Any, flavour: str) -> None:
         models.Chunk(index=i, delta=w) for i, w in enumerate(["hello", "big", "world"])
     ]
     assert (events[1].event, events[1].id, events[0].event) == ("delta", "2", "message")
-    assert events[3].text == "[DONE]"
+    assert events[3].text == "[DONE]" and isinstance(events[0], client_pkg.Event)  # re-exported by the package
     assert whole == models.Completion(text="hello big world")
 
 

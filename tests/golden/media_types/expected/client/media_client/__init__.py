@@ -29,6 +29,7 @@ from ._runtime import (
     with_raw_response,
     with_raw_response_async,
 )
+from ._runtime import AsyncEventStream, Event, EventStream, File
 from .client import AsyncMediaClient, MediaClient
 
 __all__ = [
@@ -60,4 +61,10 @@ __all__ = [
     "models",
     "with_raw_response",
     "with_raw_response_async",
+]
+__all__ += [
+    "AsyncEventStream",
+    "Event",
+    "EventStream",
+    "File",
 ]
