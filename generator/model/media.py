@@ -21,8 +21,11 @@ def essence(media_type: str) -> str:
 
 
 def kind(media_type: str) -> str:
-    """json, form, multipart, events, text (text/*, XML) or binary (anything else: octet-stream, images, PDF…)."""
+    """json, form, multipart, events, text (text/*, XML), any (a wildcard: `*/*`, `image/*`, whose content the
+    document does not pin down) or binary (anything else: octet-stream, images, PDF…)."""
     found = essence(media_type)
+    if "*" in found:
+        return "any"
     if _JSON.match(found):
         return "json"
     if found == FORM:

@@ -15,7 +15,7 @@ from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
 from generator.model.types import FILE, NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
 STR = Primitive("str")
-from generator.spec import MediaView, OperationView, SpecView
+from generator.spec import OperationView, SpecView
 
 # Names a client method signature may not use for a parameter.
 _PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body", "overload"}
@@ -299,7 +299,7 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
     every = tuple(m.media_type for m in request.content)
     schema = found.schema or {}
     kind = media.kind(media_type)
-    if kind in ("text", "binary", "events"):
+    if kind in ("text", "binary", "events", "any"):
         node = STR if kind == "text" else FILE
         return Body(node, text.literal(media_type), request.required, (), every, kind)
     partial = op.method == "patch"
