@@ -93,3 +93,12 @@ def test_event_data_not_matching_its_schema_is_a_response_validation_error() -> 
     with pytest.raises(rt.ResponseValidationError):
         first.data
     assert first.json() == {"n": "x"} and second.text == "plain"
+
+
+def test_an_answer_that_is_no_event_stream_is_one_event() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"n": 1})
+
+    with _client(handler) as client:
+        events = list(rt.SyncResource(client)._events("POST", "/e", dict[str, int], path_params={}))
+    assert [(e.event, e.data) for e in events] == [("message", {"n": 1})]

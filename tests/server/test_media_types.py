@@ -358,7 +358,8 @@ def test_client_mistakes_in_media_bodies_are_4xx(live: Any) -> None:
 
 def test_the_fake_serves_what_it_can(media: Any) -> None:
     """Without implementations, the in-memory fake stores a multipart upload (a file is its filename there) and a
-    form; a download of a file it does not hold is a 404 (a binary action reads the stored row)."""
+    form; a download of a file it does not hold is a 404 (a binary action reads the stored row); a JSON-or-events
+    operation answers JSON."""
     import httpx
 
     client_pkg, server_pkg = media
@@ -371,8 +372,11 @@ def test_the_fake_serves_what_it_can(media: Any) -> None:
             stored = await client.forms.submit(email="a@b.c", interests=["x"])
             with pytest.raises(client_pkg.ApiError) as info:
                 await client.files.download("x")
-        return uploaded, stored, info.value.status_code
+            # Asked for events, the fake answers JSON: the client reads that answer as one event.
+            events = [event async for event in await client.chat.complete_events(prompt="hi")]
+        return uploaded, stored, info.value.status_code, events
 
-    uploaded, stored, status = asyncio.run(main())
+    uploaded, stored, status, events = asyncio.run(main())
+    assert len(events) == 1 and "text" in events[0].json()
     assert (uploaded.title, uploaded.tags) == ("t", ["x", "y"])
     assert stored.interests == ["x"] and status == 404

@@ -87,6 +87,15 @@ def _decoded(lines: Iterable[str], schema: Any, response: httpx.Response) -> Ite
             yield Event(*found, schema, response)
 
 
+def _is_event_stream(response: httpx.Response) -> bool:
+    return response.headers.get("content-type", "").split(";")[0].strip().lower() == EVENT_STREAM
+
+
+def _whole(response: httpx.Response, schema: Any) -> Event[Any]:
+    """An answer that is no event stream (a server may answer JSON however it was asked) is one event."""
+    return Event(response.text, "message", None, None, schema, response)
+
+
 class EventStream(Generic[_T]):
     """The events of an answer, as they arrive: iterate it; use it as a context manager (or call `close()`) to stop
     early. The connection is closed when the stream ends."""
@@ -96,6 +105,10 @@ class EventStream(Generic[_T]):
 
     def __iter__(self) -> Iterator[Event[_T]]:
         try:
+            if not _is_event_stream(self.response):
+                self.response.read()
+                yield _whole(self.response, self._schema)
+                return
             yield from _decoded(self.response.iter_lines(), self._schema, self.response)
         finally:
             self.response.close()
@@ -120,6 +133,10 @@ class AsyncEventStream(Generic[_T]):
     async def __aiter__(self) -> AsyncIterator[Event[_T]]:
         decoder = _Decoder()
         try:
+            if not _is_event_stream(self.response):
+                await self.response.aread()
+                yield _whole(self.response, self._schema)
+                return
             async for line in self.response.aiter_lines():
                 if (found := decoder.feed(line)) is not None:
                     yield Event(*found, self._schema, self.response)
