@@ -87,7 +87,8 @@ def _decoded(lines: Iterable[str], schema: Any, response: httpx.Response) -> Ite
 
 
 def _is_event_stream(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower() == EVENT_STREAM
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().lower() == EVENT_STREAM
 
 
 def _whole(response: httpx.Response, schema: Any) -> Event[Any]:
