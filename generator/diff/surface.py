@@ -107,6 +107,8 @@ def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[M
         found.append(Method(CLIENT, owner, op.stream_name, wire, "stream", tuple(args), "", ""))
     if op.pagination is not None:
         found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", tuple(args), "", ""))
+    if op.events_name and op.events_name != op.method_name:
+        found.append(Method(CLIENT, owner, op.events_name, wire, "events", tuple(args), op.events_type, ""))
     request_fields = [
         Arg(p.name, _key(Argument(p.name, p.location, p.wire_name, p.type, p.required, True), placeholders),
             p.type_expr, True, p.required, -1)

@@ -74,7 +74,7 @@ def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
         return "destroy" if result_kind == "none" else "unsupported"
     if kind == "destroy_forbidden":
         return "forbid"
-    return kind if result_kind == "raw" else "unsupported"
+    return kind if result_kind in ("raw", "text", "binary") else "unsupported"
 
 
 def _id_kind(node: TypeNode) -> str:

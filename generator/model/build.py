@@ -89,6 +89,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         examples=readme.examples(resources, models, readme_names),
         tag_groups=readme.tag_groups(spec, resources),
         warnings=tuple(warnings),
+        media_exports=imports.media_exports(resources, models),
     )
 
 

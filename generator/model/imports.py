@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.model.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
-from generator.model.types import AnyValue, Const, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
+from generator.model.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
 
 # module -> names it provides, in the order imports are written (standard library, then third party).
 _SOURCES = (
@@ -105,6 +105,8 @@ def client_uses(resources: tuple[Resource, ...]) -> set[str]:
             found |= uses(op.pagination.item) | _signature(op, with_body=False) | {"Iterator", "AsyncIterator"}
         if op.stream_name:
             found |= {"ContextManager", "AsyncContextManager"}
+        if op.events_item is not None:
+            found |= uses(op.events_item)
     return found
 
 
@@ -122,7 +124,8 @@ def requests_uses(resources: tuple[Resource, ...]) -> set[str]:
 
 
 def _server_result(op: Operation) -> set[str]:
-    return uses(op.result) if op.server_result not in ("_rt.Reply", "None") else set()
+    events = uses(op.events_item) if op.events_item is not None else set()
+    return events | (uses(op.result) if op.server_result not in ("_rt.Reply", "None") else set())
 
 
 def interface_uses(resources: tuple[Resource, ...]) -> set[str]:
@@ -140,3 +143,14 @@ def memory_uses(resources: tuple[Resource, ...]) -> set[str]:
 def app_uses(resources: tuple[Resource, ...]) -> set[str]:
     found = {"APIRouter", "FastAPI", "Mapping"}
     return found | {name for op in _operations(resources) if op.body for name in uses(op.body.type)}
+
+
+def media_exports(resources: tuple[Resource, ...], models: tuple[ModelClass, ...]) -> dict[str, tuple[str, ...]]:
+    """The runtime's media names each package re-exports: file types where a file is sent, event types where an
+    answer may be an event stream."""
+    trees = [f.type for m in models for f in m.fields] + [op.body.type for op in _operations(resources) if op.body]
+    files = any(isinstance(node, FileValue) for tree in trees for node in walk(tree))
+    events = any(op.events_item is not None for op in _operations(resources))
+    client = (("AsyncEventStream", "Event", "EventStream") if events else ()) + (("File",) if files else ())
+    server = (("ServerEvent",) if events else ()) + (("UploadedFile",) if files else ())
+    return {"client": client, "server": server}

@@ -7,7 +7,7 @@ branch and print.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.errors import Finding
 from generator.model.text import literal
@@ -120,6 +120,7 @@ class Body:
     required: bool
     fields: tuple[Field, ...]  # flattened into client keywords; empty when passed whole as `body`
     media_types: tuple[str, ...] = ()  # every media type the document lists for the body, in its order
+    kind: str = "json"  # json, form, multipart, text or binary (model/media.py)
 
     @property
     def type_expr(self) -> str:
@@ -192,6 +193,8 @@ class Operation:
     success_status: int
     result: TypeNode  # the success body's type (None when there is none, or it is not JSON)
     result_annotation: str  # what the client method returns
+    result_kind: str  # model, none, raw (undocumented), binary, text or events
+    result_media: str  # Python literal of the success media type of a binary, text or events result, else ""
     client_signature: str  # "self, project_id: str, *, ..., **options: ..." as source
     read_signature: str  # the same without the body: the iterator, page and streaming variants
     client_overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
@@ -202,6 +205,10 @@ class Operation:
     pages_call: str  # the runtime call of the first-page-object method, or ""
     stream_call: str  # the runtime call of the streaming variant, or ""
     stream_name: str  # the streaming variant's method name, or ""
+    stream_signature: str  # its signature: with the body for a binary result, else `read_signature`
+    events_item: TypeNode | None  # the type of each event's data when the answer may be an event stream
+    events_name: str  # the method returning the event stream (the operation's own name when that is all it answers)
+    events_call: str  # the runtime call of that method, or ""
     error_statuses: tuple[int, ...]  # documented 4xx/5xx, listed in the server README
     pagination: Pagination | None
     scopes: str  # Python literal tuple
@@ -213,6 +220,10 @@ class Operation:
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
     idempotency_header: str  # Python literal of the header carrying an idempotency key (x-idempotency-key), or ""
     soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
+
+    @property
+    def events_type(self) -> str:
+        return render(self.events_item) if self.events_item is not None else ""
 
 
 @dataclass(frozen=True)
@@ -282,3 +293,5 @@ class Api:
     tag_groups: tuple[TagGroup, ...]
     model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
     warnings: tuple[Finding, ...]  # (message, JSON pointer)
+    # package ("client"/"server") -> the media names it re-exports (File, Event...) when the document uses them
+    media_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)

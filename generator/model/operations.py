@@ -7,18 +7,16 @@ from dataclasses import replace
 
 from generator import paths
 from generator.errors import Finding, pointer_join
-from generator.model import names, signatures, text
+from generator.model import media, names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
 from generator.model.ir import Argument, Body, Field, Operation, Pagination, Param, Resource
 from generator.model.schemas import SchemaTypes
-from generator.model.types import NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
+from generator.model.types import FILE, NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
 STR = Primitive("string")
-from generator.spec import MediaView, OperationView, SpecView
+from generator.spec import OperationView, SpecView
 from generator.spec.schema import SchemaView
 
-_JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
-_FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Names a client method signature may not use for a parameter.
 _PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body", "overload"}
 # The per-call options every method takes in `**options` (the client runtime's RequestOptions).
@@ -106,7 +104,9 @@ def _operation(
     if page_items is not None and method == "get":
         item_type = types.type_of(page_items, context + "Item").full
         pagination = Pagination(item_type, _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op))
-    streamable = method == "get" and result_kind == "raw"
+    # A binary answer streams for any method (the variant takes the body too); an undocumented one for GET only.
+    streamable = (method == "get" and result_kind == "raw") or result_kind == "binary"
+    events_item = _events(types, op, context) if result_kind in ("model", "events") else None
     responses = op.responses
     errors = tuple(sorted({int(s) for s in responses if s.isdigit() and int(s) >= 400}))
     not_allowed = ""
@@ -122,14 +122,17 @@ def _operation(
     idempotency = _idempotency_header(spec, op, types.warnings)
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
+    stream_args = call_args if result_kind == "binary" else read_args
     arguments = signatures.client_signatures(params, body)
 
     def source(args: tuple[Argument, ...]) -> str:
         return signatures.signature_source(args, types.enum_literals)
 
+    signature, read_signature = source(arguments.method), source(arguments.read)
     plain = _is_plain_type(result_node, types)
-    if result_kind == "raw":
-        client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
+    runtime_call = {"raw": "_send_raw", "binary": "_send_bytes", "text": "_send_text"}.get(result_kind)
+    if runtime_call:
+        client_call = f'self.{runtime_call}("{http_method}", {client_path}, {call_args})'
     else:
         client_call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
     result_model = result_node.name if isinstance(result_node, Named) and result_node.kind == "model" else None
@@ -143,23 +146,29 @@ def _operation(
         body=body,
         success_status=status,
         result=result_node,
-        result_annotation="_rt.RawResult" if result_kind == "raw" else result_type,
-        client_signature=source(arguments.method),
-        read_signature=source(arguments.read),
+        result_annotation=_ANNOTATIONS.get(result_kind, result_type),
+        result_kind=result_kind,
+        result_media=text.literal(media.essence(_success_media(op))) if result_kind in ("binary", "text", "events") else "",
+        client_signature=signature,
+        read_signature=read_signature,
         client_overloads=tuple(source(o) for o in arguments.overloads),
         arguments=arguments,
         client_call=client_call,
         client_cast="" if plain or result_kind != "model" else text.literal(result_type),
         page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
         pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
-        stream_call=f'self._stream("{http_method}", {client_path}, {read_args})' if streamable else "",
+        stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if streamable else "",
+        stream_signature=signature if result_kind == "binary" else read_signature,
+        events_item=events_item,
+        events_name=_events_name(method_name, result_kind, events_item, taken, types, op),
+        events_call=f'self._events("{http_method}", {client_path}, {render(events_item)}, {call_args})' if events_item else "",
         stream_name=_fresh(f"{method_name}_stream", taken, types, op) if streamable else "",
         error_statuses=errors,
         pagination=pagination,
         scopes=text.literal(tuple(_scopes(op))),
         request_class=types.fresh(f"{context}Request", place=op.pointer),
         server_path=text.literal(signatures.server_path(path, params)),
-        server_result={"raw": "_rt.Reply", "none": "None"}.get(result_kind, result_type),
+        server_result=_server_result(result_kind, result_type, events_item),
         behaviour=behaviour(
             op, params, known, result_model=result_model,
             result_id_type=_result_id_type(result_schema, types), result_kind=result_kind,
@@ -170,6 +179,36 @@ def _operation(
         idempotency_header=idempotency,
         soft_delete=_soft_delete(op, types.warnings),
     )
+
+
+# What the client method returns for a result that is not a JSON schema (an event stream: see the template).
+_ANNOTATIONS = {"raw": "_rt.RawResult", "binary": "bytes", "text": "str", "events": ""}
+
+
+def _server_result(result_kind: str, result_type: str, events_item: TypeNode | None) -> str:
+    """What the server implementation returns: a model (or events too), bytes or a stream, text, events, a Reply."""
+    events = f"_rt.Events[{render(events_item)}]" if events_item is not None else ""
+    if result_kind == "model" and events:
+        return f"{result_type} | {events}"
+    # A Reply is always accepted; the in-memory fake answers text and binary actions with one.
+    found = {"raw": "_rt.Reply", "none": "None", "binary": "_rt.Binary | _rt.Reply", "text": "str | _rt.Reply"}
+    found["events"] = events
+    return found.get(result_kind, result_type)
+
+
+def _events_name(
+    method_name: str, result_kind: str, item: TypeNode | None, taken: set[str], types: SchemaTypes, op: OperationView
+) -> str:
+    """An operation answering only events is the events method; one answering JSON too gets `…_events` besides."""
+    if item is None:
+        return ""
+    return method_name if result_kind == "events" else _fresh(f"{method_name}_events", taken, types, op)
+
+
+def _success_media(op: OperationView) -> str:
+    response = op.responses.get(_success(op)[1])
+    found = media.preferred(response.content) if response is not None else None
+    return found.media_type if found is not None else ""
 
 
 def _soft_delete(op: OperationView, warnings: list[Finding]) -> tuple[tuple[str, str], ...]:
@@ -258,27 +297,18 @@ def _params(types: SchemaTypes, op: OperationView, context: str) -> tuple[Param,
     return tuple(result)
 
 
-def _media(content: tuple[MediaView, ...]) -> MediaView | None:
-    """The media type the generated code speaks: the first JSON one, else the first form, else the first."""
-    for media in content:
-        if _JSON.match(media.media_type.split(";")[0].strip()):
-            return media
-    for media in content:
-        if media.media_type in _FORM:
-            return media
-    return content[0] if content else None
-
-
 def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[str]) -> Body | None:
     request = op.body
-    found = _media(request.content) if request is not None else None
+    found = media.preferred(request.content) if request is not None else None
     if request is None or found is None:
         return None
-    media = found.media_type
+    media_type = found.media_type
     every = tuple(m.media_type for m in request.content)
     schema = found.schema or types.reader.empty(found.pointer)
-    if not (_JSON.match(media) or media in _FORM):
-        return Body(Primitive("string", "binary"), text.literal(media), request.required, (), every)
+    kind = media.kind(media_type)
+    if kind in ("text", "binary", "events", "any"):
+        node = STR if kind == "text" else FILE
+        return Body(node, text.literal(media_type), request.required, (), every, kind)
     partial = op.method == "patch"
     key = schema.component
     model = None
@@ -293,25 +323,43 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
     elif not key and (schema.properties or schema.alternatives("allOf")):
         model = types.inline_input(context + "Body", schema, partial=partial)
     if model is None:
-        return Body(types.type_of(schema, context + "Body").full, text.literal(media), request.required, (), every)
+        node = types.type_of(schema, context + "Body").full
+        return Body(node, text.literal(media_type), request.required, (), every, kind)
     clash = {f.name for f in model.fields} & param_names or any(f.name in _PARAM_RESERVED for f in model.fields)
     fields: tuple[Field, ...] = () if clash else model.fields
-    return Body(Named(model.name, "model"), text.literal(media), request.required, fields, every)
+    return Body(Named(model.name, "model"), text.literal(media_type), request.required, fields, every, kind)
 
 
-def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, TypeNode, str, SchemaView | None]:
+def _success(op: OperationView) -> tuple[int, str]:
+    """The success status and the key of its response."""
     responses = op.responses
     statuses = sorted(int(s) for s in responses if s.isdigit() and 200 <= int(s) < 300)
     key = str(statuses[0]) if statuses else ("2XX" if "2XX" in responses else "default")
-    status = statuses[0] if statuses else 200
-    response = responses.get(key)
-    found = _media(response.content) if response is not None else None
+    return (statuses[0] if statuses else 200), key
+
+
+def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, TypeNode, str, SchemaView | None]:
+    status, key = _success(op)
+    response = op.responses.get(key)
+    found = media.preferred(response.content) if response is not None else None
     if found is None:
         return status, NONE, "none" if status == 204 or response is None else "raw", None
     schema = found.schema
-    if not _JSON.match(found.media_type.split(";")[0].strip()) or schema is None:
+    kind = media.kind(found.media_type)
+    if kind in ("binary", "text", "events"):
+        return status, NONE, kind, None
+    if kind != "json" or schema is None:
         return status, NONE, "raw", None
     return status, types.type_of(schema, context + "Response").full, "model", schema
+
+
+def _events(types: SchemaTypes, op: OperationView, context: str) -> TypeNode | None:
+    """The type of each event's data when the success response may be an event stream (`str` when undocumented)."""
+    response = op.responses.get(_success(op)[1])
+    stream = media.events(response.content) if response is not None else None
+    if stream is None:
+        return None
+    return types.type_of(stream.schema, context + "Event").full if stream.schema is not None else STR
 
 
 def _page_items(types: SchemaTypes, schema: SchemaView | None) -> SchemaView | None:

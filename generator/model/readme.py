@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.model import text
 from generator.model.ir import Example, ModelClass, Operation, Param, Resource, TagGroup
-from generator.model.types import Named, Primitive, TypeNode
+from generator.model.types import FileValue, Named, Primitive, TypeNode
 
 _PLACEHOLDERS = {"str": "'example'", "int": "1", "float": "1.0", "bool": "True"}
 _MISSING = {"str": "'does-not-exist'", "int": "999999999", "UUID": "'00000000-0000-0000-0000-000000000000'"}
@@ -73,11 +73,48 @@ def examples(resources: tuple[Resource, ...], models: tuple[ModelClass, ...], na
             "    for line in stream.iter_lines():\n        print(line)\n"
         )
         found.append(Example("Streaming", f"`{stream.stream_name}` reads the body as it arrives.", code))
+    return tuple(found) + _media_examples(resources, defined)
+
+
+def _media_examples(resources: tuple[Resource, ...], defined: set[str]) -> tuple[Example, ...]:
+    """An upload (the first body with a file field) and an event stream, where the document has them."""
+    found = []
+    pairs = [(r, op) for r in resources for op in r.operations]
+    upload = next(((r, op) for r, op in pairs if op.body and any(isinstance(f.type, FileValue) for f in op.body.fields)), None)
+    if upload is not None:
+        resource, op = upload
+        fields = op.body.fields if op.body else ()
+        files = [f for f in fields if isinstance(f.type, FileValue)]
+        chosen = next((f for f in files if f.required), files[0])
+        args = [_argument(p, defined) for p in _path(op)]
+        for field in fields:
+            if field is chosen:
+                args.append(f"{field.name}=photo")
+            elif field.required and not isinstance(field.type, FileValue):
+                args.append(f"{field.name}={_PLACEHOLDERS.get(_primitive(field.type), repr('example'))}")
+        code = f'with open("photo.png", "rb") as photo:\n    client.{resource.attr}.{op.method_name}({", ".join(args)})\n'
+        note = "A file is bytes, a binary file object (streamed), or a `(filename, content, content_type)` tuple."
+        found.append(Example("Uploading a file", note, code))
+    events = next(((r, op) for r, op in pairs if op.events_name), None)
+    if events is not None:
+        resource, op = events
+        args = [_argument(p, defined) for p in _path(op)]
+        args += [f"{f.name}={_PLACEHOLDERS.get(_primitive(f.type), repr('example'))}" for f in (op.body.fields if op.body else ()) if f.required]
+        code = (
+            f"with client.{resource.attr}.{op.events_name}({', '.join(args)}) as events:\n"
+            "    for event in events:\n        print(event.event, event.data)\n"
+        )
+        note = f"`{op.events_name}` yields each server-sent event as it arrives; leaving the `with` block closes the stream."
+        found.append(Example("Server-sent events", note, code))
     return tuple(found)
 
 
 def _model_name(node: TypeNode) -> str:
     return node.name if isinstance(node, Named) and node.kind == "model" else ""
+
+
+def _argument(param: Param, defined: set[str]) -> str:
+    return param.name if param.name in defined else _PLACEHOLDERS.get(_primitive(param.type), "'example'")
 
 
 def _path(op: Operation) -> list[Param]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.model import names, patterns, text, types
 from generator.model.types import (
-    ANY, FORMATS, NONE, STRING, Const, Discriminator, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf,
+    ANY, FILE, FORMATS, NONE, STRING, Const, Discriminator, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf,
 )
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
@@ -284,6 +284,8 @@ class SchemaTypes:
             return TypeInfo(ListOf(items.full if items else ANY), nullable)
         if kind == "string":
             fmt = schema.format
+            if fmt == "binary" or (schema.content_media_type and not schema.content_encoding):
+                return TypeInfo(FILE, nullable)
             return TypeInfo(Primitive("string", fmt if fmt in FORMATS else ""), nullable)
         if kind == "null":
             return TypeInfo(NONE, nullable)

@@ -71,17 +71,23 @@ class NoneValue:
     pass
 
 
-TypeNode = Primitive | Named | Const | ListOf | MapOf | UnionOf | Nullable | AnyValue | NoneValue
+@dataclass(frozen=True)
+class FileValue:
+    """Binary content: an uploaded file (`format: binary`, or 3.1's `contentMediaType`), or a whole binary body."""
+
+
+TypeNode = Primitive | Named | Const | ListOf | MapOf | UnionOf | Nullable | AnyValue | NoneValue | FileValue
 
 ANY = AnyValue()
 NONE = NoneValue()
 STRING = Primitive("string")
-# The formats the generated Python gives a type of their own; every other format is its type's plain value.
-FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
+FILE = FileValue()
+# The formats the generated Python gives a type of their own; every other format is its type's plain value (and
+# `binary` is a file: FileValue).
+FORMATS = frozenset({"date-time", "date", "uuid"})
 
 _PYTHON_PRIMITIVES = {
-    ("string", ""): "str", ("string", "date-time"): "datetime", ("string", "date"): "date",
-    ("string", "uuid"): "UUID", ("string", "binary"): "bytes",
+    ("string", ""): "str", ("string", "date-time"): "datetime", ("string", "date"): "date", ("string", "uuid"): "UUID",
     ("integer", ""): "int", ("number", ""): "float", ("boolean", ""): "bool",
 }
 
@@ -119,6 +125,8 @@ def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
         return f"{_render(node.inner, argument, enums)} | None"
     if isinstance(node, AnyValue):
         return "Any"
+    if isinstance(node, FileValue):
+        return "_rt.File"  # each runtime's own: what a client sends, what a server receives
     return "None"
 
 

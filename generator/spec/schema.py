@@ -121,6 +121,17 @@ class SchemaView:
         return value["propertyName"], {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {}
 
     @property
+    def content_media_type(self) -> str | None:
+        """3.1's `contentMediaType` of a string (its content is a file of that type), or None."""
+        value = self.raw.get("contentMediaType")
+        return value if isinstance(value, str) else None
+
+    @property
+    def content_encoding(self) -> str | None:
+        value = self.raw.get("contentEncoding")
+        return value if isinstance(value, str) else None
+
+    @property
     def format(self) -> Any:
         return self.raw.get("format")
 

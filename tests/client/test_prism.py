@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,12 @@ class Prism:
         return self.log.read_text(encoding="utf-8", errors="replace")[mark:].count(REJECTED)
 
 
-@pytest.fixture(scope="module")
-def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
+@contextmanager
+def mock(spec: Path, log: Path) -> Iterator[Prism]:
+    """Prism mocking `spec` on loopback (installed first, or the test skipped), its log in `log`."""
     _install()
     port = _free_port()
-    log = tmp_path_factory.mktemp("prism") / "prism.log"
-    command = [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(ROOT / "spec" / "posthog.yaml")]
+    command = [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)]
     with log.open("w") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=PRISM_DIR)
     try:
@@ -107,6 +108,12 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
+    with mock(ROOT / "spec" / "posthog.yaml", tmp_path_factory.mktemp("prism") / "prism.log") as server:
+        yield server
 
 
 # (resource, method, args, kwargs, expected): every optional parameter and body field at least once, the request

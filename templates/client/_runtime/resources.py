@@ -1,4 +1,5 @@
-"""Bases of the generated resource classes: `_send`, `_send_raw`, `_stream`, `_pages` and `_paginate`.
+"""Bases of the generated resource classes: `_send`, `_send_raw`, `_send_bytes`, `_send_text`, `_stream`, `_events`,
+`_pages` and `_paginate`.
 
 `**request` is `_BaseClient._prepare`'s keywords (path_params, query, body, fields, headers, cookies, media_type,
 idempotency, options).
@@ -11,11 +12,16 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar, overload
 
 from .errors import _checked
+from .events import EVENT_STREAM, AsyncEventStream, EventStream
 from .http import AsyncClient, SyncClient
 from .pages import AsyncPage, SyncPage, _fetch_async, _fetch_sync, _M, _Page
 from .results import AsyncStreamedResponse, RawResult, StreamedResponse, _result
 
 _T = TypeVar("_T")
+
+
+def _accepting(media_type: str, request: dict[str, Any]) -> dict[str, Any]:
+    return {**request, "headers": {"Accept": media_type, **(request.get("headers") or {})}}
 
 
 class SyncResource:
@@ -36,6 +42,22 @@ class SyncResource:
     def _send_raw(self, method: str, path: str, *, hint: str = "", **request: Any) -> RawResult:
         response = _checked(self._client._request(self._client._prepare(method, path, **request)), hint)
         return RawResult(response.status_code, response.headers, response.content)
+
+    def _send_bytes(self, method: str, path: str, *, hint: str = "", **request: Any) -> bytes:
+        return _checked(self._client._request(self._client._prepare(method, path, **request)), hint).content
+
+    def _send_text(self, method: str, path: str, *, hint: str = "", **request: Any) -> str:
+        return _checked(self._client._request(self._client._prepare(method, path, **request)), hint).text
+
+    def _events(self, method: str, path: str, schema: Any, *, hint: str = "", **request: Any) -> EventStream[Any]:
+        """Sent now (an error status raises here); the events are read as the caller iterates."""
+        prepared = self._client._prepare(method, path, **_accepting(EVENT_STREAM, request))
+        response = self._client._request(prepared, stream=True)
+        if not response.is_success:
+            response.read()
+            response.close()
+            _checked(response, hint)
+        return EventStream(response, schema)
 
     @contextmanager
     def _stream(self, method: str, path: str, **request: Any) -> Iterator[StreamedResponse]:
@@ -75,6 +97,24 @@ class AsyncResource:
     async def _send_raw(self, method: str, path: str, *, hint: str = "", **request: Any) -> RawResult:
         response = _checked(await self._client._request(self._client._prepare(method, path, **request)), hint)
         return RawResult(response.status_code, response.headers, response.content)
+
+    async def _send_bytes(self, method: str, path: str, *, hint: str = "", **request: Any) -> bytes:
+        return _checked(await self._client._request(self._client._prepare(method, path, **request)), hint).content
+
+    async def _send_text(self, method: str, path: str, *, hint: str = "", **request: Any) -> str:
+        return _checked(await self._client._request(self._client._prepare(method, path, **request)), hint).text
+
+    async def _events(
+        self, method: str, path: str, schema: Any, *, hint: str = "", **request: Any
+    ) -> AsyncEventStream[Any]:
+        """Sent now (an error status raises here); the events are read as the caller iterates."""
+        prepared = self._client._prepare(method, path, **_accepting(EVENT_STREAM, request))
+        response = await self._client._request(prepared, stream=True)
+        if not response.is_success:
+            await response.aread()
+            await response.aclose()
+            _checked(response, hint)
+        return AsyncEventStream(response, schema)
 
     @asynccontextmanager
     async def _stream(self, method: str, path: str, **request: Any) -> AsyncIterator[AsyncStreamedResponse]:

@@ -14,11 +14,13 @@ from typing import Any
 
 import pydantic
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from .errors import ApiError, _loc_attr, _validation_error
 from .base import FORM_MEDIA_TYPES, JSON_MEDIA_TYPE, Context, RequestModel
 from .datetimes import refuse_naive_datetimes
+from .media import File, UploadedFile, read_upload
 
 Handler = Callable[[Any, Context], Awaitable[Any]]
 Param = tuple[str, str, str, bool]
@@ -39,6 +41,8 @@ class _Operation:
     accepts: tuple[str, ...]  # every media type the operation's body may have
     list_fields: frozenset[str]
     name: str
+    produces: str = ""  # the answer's media type when it is no JSON
+    events: bool = False  # a JSON answer that may be an event stream instead
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -163,6 +167,13 @@ async def _read_body(operation: _Operation, request: Request) -> Any:
             return None
         if model is bytes:
             return raw_body
+        if model is File:
+            return UploadedFile(raw_body, _disposition_filename(request), request.headers.get("content-type"))
+        if model is str and not _is_json(media):
+            try:
+                return raw_body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ApiError(400, "The text body is not valid UTF-8.", code="parse_error") from None
         _reject_non_finite(raw_body)
         try:
             return _adapter(model).validate_json(raw_body, strict=True)
@@ -170,8 +181,11 @@ async def _read_body(operation: _Operation, request: Request) -> Any:
             first = exc.errors()[0]
             raise _validation_error(first, attr=_loc_attr(first["loc"])) from None
     if media in FORM_MEDIA_TYPES:
-        form = await request.form()
-        data = _form_to_dict(form, model)
+        try:
+            form = await request.form()
+        except HTTPException as exc:  # a malformed multipart body, or a text part too large
+            raise ApiError(400, f"Form parse error - {exc.detail}", code="parse_error") from None
+        data = await _form_to_dict(form, model)
         try:
             return model.model_validate(data)
         except pydantic.ValidationError as exc:
@@ -224,15 +238,41 @@ def _validate_json_body(model: type[pydantic.BaseModel], raw: bytes) -> pydantic
         raise _validation_error(first, attr=_loc_attr(first["loc"])) from None
 
 
-def _form_to_dict(form: FormData, model: type[pydantic.BaseModel]) -> dict[str, Any]:
-    list_names = {
-        (info.alias or name) for name, info in model.model_fields.items() if _is_list_annotation(info.annotation)
-    }
+async def _form_to_dict(form: FormData, model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """Form fields by name (a list field from its repeated parts), uploaded files read; a part holding JSON (an
+    object or an array sent as one text part) is parsed where the field is no text."""
+    fields = model.model_fields
+    by_wire = {(info.alias or name): info for name, info in fields.items()}
+    list_names = {wire for wire, info in by_wire.items() if _is_list_annotation(info.annotation)}
     data: dict[str, Any] = {}
     for key in form.keys():
-        values = form.getlist(key)
+        values = [await read_upload(value) for value in form.getlist(key)]
+        if key in list_names and len(values) == 1 and _json_text(values[0], "["):
+            values = json.loads(values[0])
         data[key] = list(values) if key in list_names else values[-1]
+        if key in by_wire and _json_text(data[key], "{") and _strip_optional(by_wire[key].annotation) is not str:
+            data[key] = json.loads(data[key])
     return data
+
+
+def _json_text(value: Any, start: str) -> bool:
+    if not (isinstance(value, str) and value.lstrip().startswith(start)):
+        return False
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _disposition_filename(request: Request) -> str | None:
+    """The filename a whole-body upload names in `Content-Disposition`, if any."""
+    header = request.headers.get("content-disposition", "")
+    for part in header.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "filename" and value:
+            return value.strip('"')
+    return None
 
 
 async def _bind(

@@ -4,7 +4,7 @@
 Generated code imports `from . import _runtime as _rt`. The work is done in: `encoding` (UNSET, base models, paths,
 queries, bodies, the naive-datetime rule), `errors` (exceptions), `results` (parsing, raw and streamed results),
 `options` (per-call options), `logs` (logging), `http` (clients, retries, idempotency keys, `with_options`),
-`pages` (page objects) and `resources` (the `_send`/`_send_raw`/`_stream`/`_pages`/`_paginate` bases of generated
+`pages` (page objects), `files` (uploads), `events` (server-sent events) and `resources` (the `_send`/`_send_raw`/`_stream`/`_pages`/`_paginate` bases of generated
 resources).
 """
 
@@ -39,6 +39,8 @@ from .errors import (
 )
 from .errors import _checked as _checked
 from .errors import _error as _error
+from .events import AsyncEventStream, Event, EventStream
+from .files import File, FileContent
 from .http import IDEMPOTENT_METHODS, MAX_RETRY_AFTER, RETRY_STATUSES, AsyncClient, Settings, SyncClient
 from .http import _retry_after as _retry_after
 from .options import RequestOptions
@@ -68,12 +70,17 @@ __all__ = [
     "ApiModel",
     "ApiResponse",
     "AsyncClient",
+    "AsyncEventStream",
     "AsyncPage",
     "AsyncResource",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "Event",
+    "EventStream",
+    "File",
+    "FileContent",
     "InputModel",
     "InvalidRequestError",
     "MethodNotAllowedError",

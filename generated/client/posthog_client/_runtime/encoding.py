@@ -15,6 +15,7 @@ from uuid import UUID
 import pydantic
 
 from .errors import InvalidRequestError
+from .files import body_content, file_part, is_file
 
 JSON = "application/json"
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -127,10 +128,30 @@ def _merged(model: Any, fields: Mapping[str, Any], extra: Mapping[str, Any] | No
     """A JSON body from a request model (or UNSET), the keyword fields given (they win) and `extra_body`."""
     if isinstance(model, Unset) and not extra:
         return fields
-    body = {} if isinstance(model, Unset) else _jsonable(model)
+    body = {} if isinstance(model, Unset) else _top_level(model)
     if not isinstance(body, dict):
         raise TypeError(f"extra_body needs a JSON object body, not {type(body).__name__}")
     return {**body, **{k: v for k, v in fields.items() if not isinstance(v, Unset)}, **(extra or {})}
+
+
+def _top_level(model: Any) -> Any:
+    """A request model made JSON-able, except the files among its fields (a multipart body sends them as parts)."""
+    if isinstance(model, pydantic.BaseModel):
+        data = model.model_dump(by_alias=True, exclude_unset=True)
+    elif isinstance(model, Mapping):
+        data = {str(key): value for key, value in model.items() if not isinstance(value, Unset)}
+    else:
+        return _jsonable(model)
+    return {key: value if _holds_files(value) else _jsonable(value) for key, value in data.items()}
+
+
+def _holds_files(value: Any) -> bool:
+    return is_file(value) or (isinstance(value, list) and bool(value) and all(map(is_file, value)))
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == JSON or (essence.startswith("application/") and essence.endswith("+json"))
 
 
 def _form_text(value: Any) -> str:
@@ -153,17 +174,32 @@ def _form_fields(data: Mapping[str, Any]) -> dict[str, str | list[str]]:
     return fields
 
 
-def _body(body: Any, media_type: str) -> dict[str, Any]:
-    """The httpx keyword for a request body: `content` (JSON or bytes), `data` (a form) or `files` (multipart)."""
+def _multipart(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Multipart parts in order: files as file parts (a list of files as one part each), the rest as text parts."""
+    parts: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if _holds_files(value):
+            parts.extend(file_part(key, item) for item in (value if isinstance(value, list) else [value]))
+        elif isinstance(value, (Mapping, pydantic.BaseModel)):  # OpenAPI's default for an object part: JSON
+            parts.append((key, (None, _form_text(_jsonable(value)), JSON)))
+        elif value is not None and not isinstance(value, Unset):
+            parts.extend((key, (None, text)) for text in _as_list(_form_fields({key: _jsonable(value)})[key]))
+    return parts
+
+
+def _body(body: Any, media_type: str, *, asynchronous: bool = False) -> dict[str, Any]:
+    """The httpx keyword for a request body: `content` (JSON, text, bytes or a file streamed), `data` (a form) or
+    `files` (multipart)."""
     if isinstance(body, Unset):
         return {}
-    if isinstance(body, (bytes, bytearray)):
-        return {"content": bytes(body)}
+    if media_type == FORMS[1]:
+        return {"files": _multipart(_top_level(body))}
+    if is_file(body):
+        return {"content": body_content(body, asynchronous=asynchronous)}
     if media_type in FORMS:
-        fields = _form_fields(_jsonable(body))
-        if media_type == FORMS[0]:
-            return {"data": fields}
-        return {"files": [(k, (None, v)) for k, values in fields.items() for v in _as_list(values)]}
+        return {"data": _form_fields(_jsonable(body))}
+    if isinstance(body, str) and not _is_json(media_type):
+        return {"content": body.encode()}
     return {"content": json.dumps(_jsonable(body), ensure_ascii=False, separators=(",", ":")).encode()}
 
 

@@ -20,6 +20,7 @@ import httpx
 
 from .encoding import JSON, UNSET, Unset, _body, _merged, _path_segment, _query, _text
 from .errors import ApiConnectionError, ApiTimeoutError, InvalidRequestError
+from .files import content_type_of
 from .logs import client_logger
 from .options import check_options, timeout_extensions
 from .results import _captured
@@ -65,6 +66,7 @@ class _Request(NamedTuple):
 
 class _BaseClient(Generic[_Http, _Transport]):
     _settings: ClassVar[Settings]
+    _asynchronous: ClassVar[bool] = False
     _http: _Http
 
     def __init__(
@@ -191,7 +193,8 @@ class _BaseClient(Generic[_Http, _Transport]):
                 headers = {**(headers or {}), **({"cookie": jar} if jar else {})}
             if path_params:
                 path = path.format_map({k: _path_segment(v) for k, v in path_params.items()})
-            content = _body(body, media_type)
+            content = _body(body, media_type, asynchronous=self._asynchronous)
+            media_type = content_type_of(body) or media_type
             all_headers = self._json_headers if "content" in content and media_type == JSON else self._headers
             if headers or ("content" in content and media_type != JSON):
                 all_headers = {
@@ -311,6 +314,8 @@ class SyncClient(_BaseClient[httpx.Client, httpx.BaseTransport]):
 
 class AsyncClient(_BaseClient[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """One connection pool per client: use it as an async context manager, or call `aclose()`."""
+
+    _asynchronous: ClassVar[bool] = True
 
     def _new_http(
         self, timeout: float | httpx.Timeout | None, transport: httpx.AsyncBaseTransport | None

@@ -3,7 +3,8 @@
 
 Generated code imports `from . import _runtime as _rt`. The work is done in: `base` (base models, `Context`,
 `Reply`), `errors` (the error body), `auth` (keys and scopes), `binding` (parameters and body into the request
-model), `routes` (`route` and dispatch), `app` (`make_app`, the body limit) and `serve` (the command line). None
+model), `routes` (`route` and dispatch), `media` (files, bytes, streams, events), `app` (`make_app`, the body
+limit) and `serve` (the command line). None
 of them imports generated modules.
 """
 
@@ -25,6 +26,7 @@ from .base import PYTHON_RE as PYTHON_RE
 from .base import discriminated as discriminated
 from pydantic import Tag as Tag
 from .base import ApiModel, Context, InputModel, NotNull, Reply, RequestModel
+from .media import Binary, Events, File, ServerEvent, UploadedFile
 from .routes import route
 from .serve import serve
 
@@ -32,13 +34,18 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "ApiError",
     "ApiModel",
+    "Binary",
     "BodyLimitMiddleware",
     "Context",
+    "Events",
+    "File",
     "InputModel",
     "KeyConfigError",
     "NotNull",
     "Reply",
     "RequestModel",
+    "ServerEvent",
+    "UploadedFile",
     "conflict",
     "load_keys",
     "make_app",

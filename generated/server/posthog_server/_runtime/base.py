@@ -96,6 +96,8 @@ class Context:
     method: str = "GET"
     operation: str = ""
     """The name of the implementing method, e.g. `list`."""
+    accept: str = ""
+    """The request's `Accept` header (`text/event-stream` when the client asks for events)."""
 
 
 class Reply:

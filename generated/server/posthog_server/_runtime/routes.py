@@ -18,6 +18,7 @@ from .auth import _authenticate
 from .binding import Handler, Param, _bind, _is_list_annotation, _Operation, _raw_params
 from .errors import ApiError, BodyTooLarge, _server_error, _too_large
 from .base import JSON_MEDIA_TYPE, Context, Reply, RequestModel
+from .media import media_response
 
 logger = logging.getLogger("spec_server")
 
@@ -36,11 +37,15 @@ def route(
     body_required: bool = False,
     media_type: str = JSON_MEDIA_TYPE,
     accepts: Sequence[str] = (),
+    produces: str = "",
+    events: bool = False,
 ) -> None:
     """Register one operation on `router`: auth and scopes, binding and validation, then `handler`.
 
     `accepts` lists every media type the body may have when there is more than `media_type`; a body of another
-    type is a 415. A GET operation answers HEAD too (same checks, no body).
+    type is a 415. `produces` is the answer's media type when it is no JSON (bytes, text or a stream of them, or
+    events); `events`: a JSON answer that may be an event stream instead (the handler returns an iterator). A GET
+    operation answers HEAD too (same checks, no body).
     """
     fields = request_model.model_fields
     list_fields = frozenset(
@@ -61,6 +66,8 @@ def route(
         accepts=tuple(accepts) or (media_type,),
         list_fields=list_fields,
         name=name,
+        produces=produces,
+        events=events,
     )
 
     async def endpoint(request: Request) -> Response:
@@ -112,6 +119,7 @@ async def _answer(operation: _Operation, request: Request) -> Response:
             base_url=str(request.base_url),
             method=operation.method,
             operation=operation.name,
+            accept=request.headers.get("accept", ""),
         )
         result = await operation.handler(instance, ctx)
         return _render(operation, result)
@@ -164,6 +172,10 @@ def _render(operation: _Operation, result: Any) -> Response:
         return result
     if result is None:
         return Response(status_code=204 if operation.status == 200 else operation.status)
+    if operation.produces or operation.events:
+        answer = media_response(result, operation.status, operation.produces, operation.events)
+        if answer is not None:
+            return answer
     if isinstance(result, pydantic.BaseModel):
         content = result.model_dump_json(by_alias=True, exclude_unset=True)
     else:

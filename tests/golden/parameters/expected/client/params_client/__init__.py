@@ -29,6 +29,7 @@ from ._runtime import (
     with_raw_response,
     with_raw_response_async,
 )
+from ._runtime import File
 from .client import AsyncParamsClient, ParamsClient
 
 __all__ = [
@@ -60,4 +61,7 @@ __all__ = [
     "models",
     "with_raw_response",
     "with_raw_response_async",
+]
+__all__ += [
+    "File",
 ]

@@ -249,7 +249,7 @@ class OrgsResource(_rt.SyncResource):
     """Operations tagged orgs."""
 
     def upload_avatar(
-        self, org: str, *, body: bytes | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self, org: str, *, body: _rt.File | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
     ) -> None:
         """orgs_upload_avatar"""
         return self._send(
@@ -281,9 +281,9 @@ class OrgsResource(_rt.SyncResource):
         visibility: str | _rt.Unset = _rt.UNSET,
         default_branch: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
-    ) -> _rt.RawResult:
+    ) -> str:
         """orgs_update_settings"""
-        return self._send_raw(
+        return self._send_text(
             "POST",
             "/orgs/{org}/settings/",
             path_params={"org": org},
@@ -298,7 +298,7 @@ class AsyncOrgsResource(_rt.AsyncResource):
     """Operations tagged orgs."""
 
     async def upload_avatar(
-        self, org: str, *, body: bytes | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self, org: str, *, body: _rt.File | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
     ) -> None:
         """orgs_upload_avatar"""
         return await self._send(
@@ -330,9 +330,9 @@ class AsyncOrgsResource(_rt.AsyncResource):
         visibility: str | _rt.Unset = _rt.UNSET,
         default_branch: str | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
-    ) -> _rt.RawResult:
+    ) -> str:
         """orgs_update_settings"""
-        return await self._send_raw(
+        return await self._send_text(
             "POST",
             "/orgs/{org}/settings/",
             path_params={"org": org},

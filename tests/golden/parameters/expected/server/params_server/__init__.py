@@ -4,6 +4,7 @@
 from . import interface, models, requests
 from ._memory import Store
 from ._runtime import ApiError, Context, Reply, conflict, not_allowed, not_found
+from ._runtime import UploadedFile
 from .app import create_app
 
 __all__ = [
@@ -18,4 +19,7 @@ __all__ = [
     "not_allowed",
     "not_found",
     "requests",
+]
+__all__ += [
+    "UploadedFile",
 ]

@@ -66,7 +66,7 @@ def orgs_router(impl: interface.OrgsApi) -> APIRouter:
         scopes=(),
         status=204,
         params=(("org", "org", "path", False),),
-        body=bytes,
+        body=_rt.File,
         body_required=False,
         media_type="application/octet-stream",
     )
@@ -92,6 +92,7 @@ def orgs_router(impl: interface.OrgsApi) -> APIRouter:
         body=OrgsUpdateSettingsBody,
         body_required=False,
         media_type="application/x-www-form-urlencoded",
+        produces="text/plain",
     )
     return router
 

@@ -36,6 +36,6 @@ class OrgsApi:
         """orgs_delete_avatar"""
         raise NotImplementedError
 
-    async def update_settings(self, request: requests.OrgsUpdateSettingsRequest, ctx: _rt.Context) -> _rt.Reply:
+    async def update_settings(self, request: requests.OrgsUpdateSettingsRequest, ctx: _rt.Context) -> str | _rt.Reply:
         """orgs_update_settings"""
         raise NotImplementedError

@@ -21,5 +21,5 @@ class MemoryOrgsApi(interface.OrgsApi):
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
 
-    async def update_settings(self, request: requests.OrgsUpdateSettingsRequest, ctx: _rt.Context) -> _rt.Reply:
+    async def update_settings(self, request: requests.OrgsUpdateSettingsRequest, ctx: _rt.Context) -> str | _rt.Reply:
         return self._store.action_create(ctx, "orgs", id_kind="str", unique_by=())

@@ -37,7 +37,7 @@ class OrgsUploadAvatarRequest(_rt.RequestModel):
     """orgs_upload_avatar"""
 
     org: str
-    body: bytes | None = None
+    body: _rt.File | None = None
 
 
 class OrgsDeleteAvatarRequest(_rt.RequestModel):
