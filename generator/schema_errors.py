@@ -117,7 +117,7 @@ def _unexpected_keys(error: ValidationError) -> list[str]:
 
 def _matches_type(error: ValidationError) -> bool:
     """The alternative whose own type fits the instance is the one the author meant (an object, not a $ref)."""
-    return error.validator != "type"
+    return bool(error.validator != "type")
 
 
 def _wrong_container(error: ValidationError) -> bool:
@@ -181,7 +181,8 @@ def _property_names(data: Any, schema: Any, seen: set[int]) -> set[str]:
     seen.add(id(schema))
     names = set(schema["properties"]) if isinstance(schema.get("properties"), dict) else set()
     for key in ("allOf", "anyOf", "oneOf"):
-        for part in schema.get(key) if isinstance(schema.get(key), list) else []:
+        members = schema.get(key)
+        for part in members if isinstance(members, list) else []:
             names |= _property_names(data, part, seen)
     for key in ("items", "not"):
         names |= _property_names(data, schema.get(key), seen)

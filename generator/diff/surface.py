@@ -187,6 +187,10 @@ def _node_accepts(outer: ast.expr, inner: ast.expr) -> bool:
     return all(any(_member_accepts(o, i) for o in _members(outer)) for i in _members(inner))
 
 
+def _literal_values(node: ast.Subscript) -> set[str]:
+    return {ast.unparse(e) for e in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice])}
+
+
 def _member_accepts(outer: ast.expr, inner: ast.expr) -> bool:
     if ast.dump(outer) == ast.dump(inner):
         return True
@@ -194,8 +198,7 @@ def _member_accepts(outer: ast.expr, inner: ast.expr) -> bool:
         return False
     head_out, head_in = ast.unparse(outer.value), ast.unparse(inner.value)
     if head_out == head_in == "Literal":
-        values = lambda node: {ast.unparse(e) for e in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice])}  # noqa: E731
-        return values(inner) <= values(outer)
+        return _literal_values(inner) <= _literal_values(outer)
     if head_out not in _READ_ONLY.get(head_in, set()):
         return False
     args_out = outer.slice.elts if isinstance(outer.slice, ast.Tuple) else [outer.slice]

@@ -46,8 +46,8 @@ def preferred(content: tuple[MediaView, ...]) -> MediaView | None:
         for media in content:
             if kind(media.media_type) in wanted:
                 return media
-    others = [m for m in content if kind(m.media_type) != "events"]
-    return (others or list(content) or [None])[0]
+    others = [m for m in content if kind(m.media_type) != "events"] or list(content)
+    return others[0] if others else None
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ class SchemaTypes:
             candidates, f"enum {name} member", self.warnings if warnings is None else warnings, places=[place] * len(candidates)
         )
         literals = [text.literal(v if base == "int" else str(v)) for v in values]
-        return EnumClass(name, doc, base, tuple(EnumMember(m, lit) for m, lit in zip(members, literals)))
+        return EnumClass(name, doc, base or "str", tuple(EnumMember(m, lit) for m, lit in zip(members, literals)))
 
     def enum_member(self, enums: tuple[str, ...], value: Any) -> str | None:
         """`Mode.FAST` for a default of "fast", when one of `enums` has that value. A component enum defined later
@@ -242,8 +242,8 @@ class SchemaTypes:
                 target = schema.target
                 inner_null = target.nullable or "null" in target.types or None in target.enum
                 name = self.component_names[key]
-                kind = _component_kind(target)
-                return TypeInfo(Named(name, kind), nullable or inner_null, (name,) if kind == "enum" else ())
+                made = _component_kind(target)
+                return TypeInfo(Named(name, made), nullable or inner_null, (name,) if made == "enum" else ())
             return self.type_of(schema.target, context)
         types = schema.types
         if types == ["null"]:
