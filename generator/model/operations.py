@@ -9,8 +9,9 @@ from typing import Any
 from generator import paths
 from generator.errors import Finding, pointer_join
 from generator.model import names, signatures, text
+from generator.model.pagination import paging as detect_paging
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
-from generator.model.ir import Body, Field, Operation, Pagination, Param, Resource
+from generator.model.ir import Body, Field, Operation, Pagination, Paging, Param, Resource
 from generator.model.schemas import COMPONENT_PREFIX, SchemaTypes
 from generator.model.types import NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
@@ -102,10 +103,13 @@ def _operation(
     status, result_node, result_kind, result_schema = _result(types, op, context)
     result_type = render(result_node)
     pagination = None
-    page_items = _page_items(types, result_schema)
-    if page_items is not None and method == "get":
+    paging, unclassified = _paging(types, op, status, result_schema) if method == "get" else (None, "")
+    page_items = _page_items(types, result_schema, paging)
+    items_attr = _items_attr(types, result_node, paging.items) if paging is not None else ""
+    if paging is not None and paging.style != "all" and page_items is not None and bool(items_attr) == bool(paging.items):
         item_type = types.type_of(page_items, context + "Item").full
-        pagination = Pagination(item_type, _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op))
+        iterator, pages = _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op)
+        pagination = Pagination(item_type, iterator, pages, paging, items_attr)
     streamable = method == "get" and result_kind == "raw"
     responses = op.responses
     errors = tuple(sorted({int(s) for s in responses if s.isdigit() and int(s) >= 400}))
@@ -124,11 +128,24 @@ def _operation(
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
     signature, read_signature, overloads = signatures.client_signatures(params, body, types.enum_literals)
     plain = _is_plain_type(result_node, types)
+    page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
     else:
         client_call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
     result_model = result_node.name if isinstance(result_node, Named) and result_node.kind == "model" else None
+    served = behaviour(
+        op, params, known, result_model=result_model, result_id_type=_result_id_type(result_schema, types, paging),
+        result_kind=result_kind, paging=paging, not_allowed=not_allowed, result_type=result_type,
+    )
+    if served.kind == "list" and unclassified:
+        types.warnings.append((
+            f"cannot tell how this list pages (its items are in {unclassified!r}): declare x-pagination on the"
+            " operation (style next, cursor, offset, page, link or all)",
+            op.pointer,
+        ))
+    if served.memory_call == "unsupported":
+        types.warnings.append((f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer))
     return Operation(
         method_name=method_name,
         http_method=http_method,
@@ -144,8 +161,8 @@ def _operation(
         client_overloads=overloads,
         client_call=client_call,
         client_cast="" if plain or result_kind != "model" else text.literal(result_type),
-        page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
-        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
+        page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
+        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
         stream_call=f'self._stream("{http_method}", {client_path}, {read_args})' if streamable else "",
         stream_name=_fresh(f"{method_name}_stream", taken, types, op) if streamable else "",
         error_statuses=errors,
@@ -154,11 +171,7 @@ def _operation(
         request_class=types.fresh(f"{context}Request"),
         server_path=text.literal(signatures.server_path(path, params)),
         server_result={"raw": "_rt.Reply", "none": "None"}.get(result_kind, result_type),
-        behaviour=behaviour(
-            op, params, known, result_model=result_model,
-            result_id_type=_result_id_type(result_schema, types), result_kind=result_kind,
-            paginated=pagination is not None, not_allowed=not_allowed,
-        ),
+        behaviour=served,
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
         idempotency_header=idempotency,
@@ -201,7 +214,7 @@ def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: OperationVie
     return name
 
 
-def _result_id_type(result: Any, types: SchemaTypes) -> TypeNode:
+def _result_id_type(result: Any, types: SchemaTypes, paging: Paging | None) -> TypeNode:
     """The type of the `id` of a result, or of its page items."""
     target = types.deref(result)
     if not isinstance(target, dict):
@@ -209,8 +222,8 @@ def _result_id_type(result: Any, types: SchemaTypes) -> TypeNode:
     props, _ = types.properties(target, "")
     if "id" in props:
         return types.type_of(props["id"], "Id").node
-    page = _page_items(types, result)
-    return _result_id_type(page, types) if page is not None else STR
+    page = _page_items(types, result, paging)
+    return _result_id_type(page, types, None) if page is not None else STR
 
 
 def _is_plain_type(node: TypeNode, types: SchemaTypes) -> bool:
@@ -309,15 +322,29 @@ def _result(types: SchemaTypes, op: OperationView, context: str) -> tuple[int, T
     return status, types.type_of(schema, context + "Response").full, "model", schema
 
 
-def _page_items(types: SchemaTypes, schema: Any) -> Any:
+def _paging(types: SchemaTypes, op: OperationView, status: int, schema: Any) -> tuple[Paging | None, str]:
     target = types.deref(schema)
     if not isinstance(target, dict):
+        return None, ""
+    props = {k: types.deref(v) for k, v in types.properties(target, "")[0].items()} if "array" not in str(target.get("type")) else {}
+    response = op.responses.get(str(status))
+    return detect_paging(op, target, props, response.headers if response else (), types.warnings)
+
+
+def _page_items(types: SchemaTypes, schema: Any, paging: Paging | None) -> Any:
+    """The schema of a page's items."""
+    target = types.deref(schema)
+    if paging is None or not isinstance(target, dict):
         return None
-    props, _ = types.properties(target, "")
-    results = types.deref(props.get("results"))
-    if "next" in props and isinstance(results, dict) and "array" in str(results.get("type")):
-        return results.get("items") or {}
-    return None
+    holder = types.deref(types.properties(target, "")[0].get(paging.items)) if paging.items else target
+    return (holder.get("items") or {}) if isinstance(holder, dict) else None
+
+
+def _items_attr(types: SchemaTypes, page: TypeNode, wire: str) -> str:
+    """The Python name of the page model's field holding the items ("" when the page is the list itself)."""
+    if not wire or not isinstance(page, Named) or page.name not in types.models:
+        return ""
+    return next((f.name for f in types.models[page.name].fields if f.wire == text.literal(wire)), "")
 
 
 def _scopes(op: OperationView) -> list[str]:

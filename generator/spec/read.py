@@ -91,7 +91,10 @@ def _body(request: Any, at: Any) -> BodyView | None:
 def _response(status: str, response: Any, at: Any) -> ResponseView | None:
     if not isinstance(response, dict):
         return None
-    return ResponseView(status, at(response), str(response.get("description") or ""), _content(response.get("content"), at(response)))
+    headers = response.get("headers")
+    names = tuple(str(name) for name in headers) if isinstance(headers, dict) else ()
+    content = _content(response.get("content"), at(response))
+    return ResponseView(status, at(response), str(response.get("description") or ""), content, names)
 
 
 def _extensions(node: dict[str, Any]) -> dict[str, Any]:

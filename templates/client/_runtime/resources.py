@@ -12,7 +12,7 @@ from typing import Any, TypeVar, overload
 
 from .errors import _checked
 from .http import AsyncClient, SyncClient
-from .pages import AsyncPage, SyncPage, _fetch_async, _fetch_sync, _M, _Page
+from .pages import AsyncPage, Paging, SyncPage, _fetch_async, _fetch_sync, _M
 from .results import AsyncStreamedResponse, RawResult, StreamedResponse, _result
 
 _T = TypeVar("_T")
@@ -47,13 +47,15 @@ class SyncResource:
         finally:
             response.close()
 
-    def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> SyncPage[Any, _M]:
+    def _pages(
+        self, method: str, path: str, page: type[_M], *, paging: Paging = Paging(), **request: Any
+    ) -> SyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        return _fetch_sync(self._client, page, prepared, frozenset({prepared.url}))
+        return _fetch_sync(self._client, page, prepared, frozenset({prepared.url}), paging)
 
-    def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> Iterator[_T]:
+    def _paginate(self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any) -> Iterator[Any]:
         """Lazy: the first request is sent when the first item is asked for."""
-        first: SyncPage[_T, Any] = self._pages(method, path, page, **request)
+        first: SyncPage[Any, Any] = self._pages(method, path, page, paging=paging, **request)
         yield from first.iter_items()
 
 
@@ -86,12 +88,16 @@ class AsyncResource:
         finally:
             await response.aclose()
 
-    async def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> AsyncPage[Any, _M]:
+    async def _pages(
+        self, method: str, path: str, page: type[_M], *, paging: Paging = Paging(), **request: Any
+    ) -> AsyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        return await _fetch_async(self._client, page, prepared, frozenset({prepared.url}))
+        return await _fetch_async(self._client, page, prepared, frozenset({prepared.url}), paging)
 
-    async def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> AsyncIterator[_T]:
+    async def _paginate(
+        self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any
+    ) -> AsyncIterator[Any]:
         """Lazy: the first request is sent when the first item is asked for."""
-        first: AsyncPage[_T, Any] = await self._pages(method, path, page, **request)
+        first: AsyncPage[Any, Any] = await self._pages(method, path, page, paging=paging, **request)
         async for item in first.iter_items():
             yield item

@@ -23,13 +23,15 @@ import pydantic
 
 from .._runtime import Context, Reply, conflict, not_allowed, not_found
 from .backend import Backend, MemoryBackend, Record, Records
-from .query import _filter, _int_or_zero, _item_type, _order, _page_url, _positive, _values
+from .paging import Paging, page_answer
+from .query import _filter, _item_type, _order, _validated, _values
 from .synth import _plain_int, _Synth
 from .values import _ID_NAMES, Row, _jsonable, _key, _now, _wire
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Store"]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
+P = TypeVar("P")
 
 DEFAULT_PAGE_SIZE = 100
 """Page size of list operations when the client sends no `limit`."""
@@ -77,9 +79,14 @@ class Store:
     @staticmethod
     def _live(records: Records, collection: str, scope: Scope, id_value: Any) -> Record:
         record = records.get(collection, Store._scope_name(scope), _key(id_value))
-        if record is None or record.data.get("deleted") is True:
+        if record is None or Store._hidden(record.data):
             not_found()
         return record
+
+    @staticmethod
+    def _hidden(data: Row) -> bool:
+        """Soft-deleted: lists and reads skip it."""
+        return data.get("deleted") is True
 
     @staticmethod
     def _team(scope: Scope) -> str:
@@ -205,23 +212,27 @@ class Store:
         """405 for an operation the API refuses (e.g. hard delete of a soft-deleted model)."""
         not_allowed(detail)
 
-    def list(self, ctx: Context, collection: str, page_type: type[M], *, id_kind: str = "int") -> M:
-        """One page: filters (`search`, `<field>__in`, equality), `order_by`, `limit`/`offset`."""
+    def list(
+        self, ctx: Context, collection: str, page_type: type[P], *, id_kind: str = "int", paging: Paging = Paging()
+    ) -> P:
+        """One page (in the list's `paging` style): filters (`search`, `<field>__in`, equality), `order_by`, the
+        page size and position; a `Link` header where the list pages by it. Other required fields of the page
+        object are synthesised."""
         scope, _ = self._split_path(ctx, item=False)
-        item_type = _item_type(page_type)
+        item_type = _item_type(page_type, paging.items)
         with self.backend.transaction(write=False) as records:
             found = records.scan(collection, self._scope_name(scope))
             writable = self._known_writable(records, collection)
-        rows = [(record.seq, record.data) for record in found if record.data.get("deleted") is not True]
+        rows = [(record.seq, record.data) for record in found if not self._hidden(record.data)]
         rows = _filter(rows, ctx.query, item_type, writable)
         rows = _order(rows, ctx.query.get("order_by"), item_type)
-        count = len(rows)
-        limit = _positive(ctx.query.get("limit")) or self.page_size
-        offset = max(_int_or_zero(ctx.query.get("offset")), 0)
-        page = [data for _, data in rows[offset : offset + limit]]
-        next_url = _page_url(ctx.url, limit, offset + limit) if offset + limit < count else None
-        previous_url = _page_url(ctx.url, limit, max(offset - limit, 0)) if offset > 0 else None
-        return page_type.model_validate({"count": count, "next": next_url, "previous": previous_url, "results": page})
+        body, headers = page_answer(paging, [data for _, data in rows], ctx.query, ctx.url, self.page_size)
+        ctx.response_headers.update(headers)
+        if isinstance(body, dict) and isinstance(page_type, type) and issubclass(page_type, pydantic.BaseModel):
+            synth = _Synth(self.identity(ctx), self._team(scope), _now())
+            filled = {key: value for key, value in self._server_fields(page_type, frozenset(body), synth).items()}
+            body = {**filled, **body}
+        return _validated(page_type, body)
 
     # ----------------------------------------------------------------------------------- actions
 
@@ -253,7 +264,7 @@ class Store:
             if not wanted:
                 continue
             for record in found:
-                if name not in record.unique_by or record.data.get("deleted") is True:
+                if name not in record.unique_by or Store._hidden(record.data):
                     continue
                 taken = wanted & _values(record.data.get(name))
                 if taken:

@@ -10,6 +10,7 @@ To keep them in your own database, implement `Backend` (see `backend`) and pass 
 from __future__ import annotations
 
 from .backend import Backend, MemoryBackend, Record, Records
+from .paging import Paging
 from .sqlite import SqliteBackend
 from .store import DEFAULT_PAGE_SIZE, Store
 
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "Backend",
     "MemoryBackend",
+    "Paging",
     "Record",
     "Records",
     "SqliteBackend",

@@ -77,6 +77,8 @@ class Context:
     method: str = "GET"
     operation: str = ""
     """The name of the implementing method, e.g. `list`."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """Headers to add to the answer of a handler that returns a model or a value (e.g. `Link`)."""
 
 
 class Reply:

@@ -114,7 +114,7 @@ async def _answer(operation: _Operation, request: Request) -> Response:
             operation=operation.name,
         )
         result = await operation.handler(instance, ctx)
-        return _render(operation, result)
+        return _render(operation, result, ctx.response_headers)
     except ApiError as exc:
         if exc.status == 405 and "Allow" not in exc.headers:
             allowed = sorted(_allowed_methods(request) - {operation.method})
@@ -157,7 +157,7 @@ def _headers_only(response: Response) -> Response:
     return Response(b"", status_code=response.status_code, headers=headers)
 
 
-def _render(operation: _Operation, result: Any) -> Response:
+def _render(operation: _Operation, result: Any, headers: dict[str, str]) -> Response:
     if isinstance(result, Reply):
         return result.to_response()
     if isinstance(result, Response):
@@ -168,7 +168,7 @@ def _render(operation: _Operation, result: Any) -> Response:
         content = result.model_dump_json(by_alias=True, exclude_unset=True)
     else:
         content = pydantic.TypeAdapter(Any).dump_json(result, by_alias=True, exclude_unset=True).decode()
-    return Response(content, status_code=operation.status, media_type=JSON_MEDIA_TYPE)
+    return Response(content, status_code=operation.status, media_type=JSON_MEDIA_TYPE, headers=headers or None)
 
 
 _PROBE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
