@@ -226,6 +226,7 @@ class Operation:
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
     idempotency_header: str  # Python literal of the header carrying an idempotency key (x-idempotency-key), or ""
     soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
+    error_model: str = ""  # the model class of the operation's error schema where it is not the document's common one
 
 
 @dataclass(frozen=True)
@@ -295,3 +296,4 @@ class Api:
     tag_groups: tuple[TagGroup, ...]
     model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
     warnings: tuple[Finding, ...]  # (message, JSON pointer)
+    error_model: str = ""  # the model class of the document's common error schema; "" for RFC 9457 problem details

@@ -34,7 +34,8 @@ _RESOURCE_RESERVED = names.RUNTIME_NAMES | {
 }
 
 
-def build_resources(spec: SpecView, types: SchemaTypes) -> tuple[Resource, ...]:
+def build_resources(spec: SpecView, types: SchemaTypes, common: str = "") -> tuple[Resource, ...]:
+    """`common`: the document's common error model (`common_error_model`), which operations need not name."""
     by_tag: dict[str, list[OperationView]] = {}
     for op in spec.operations:
         tags = op.tags or (_fallback_tag(op.path),)
@@ -51,7 +52,7 @@ def build_resources(spec: SpecView, types: SchemaTypes) -> tuple[Resource, ...]:
     resources = []
     for tag, attr in zip(tags, attrs):
         base = names.pascal(attr)
-        resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known)
+        resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known, common)
         resources.append(
             Resource(
                 tag=text.literal(tag),
@@ -74,7 +75,8 @@ def _fallback_tag(path: str) -> str:
 
 
 def _operations(
-    spec: SpecView, types: SchemaTypes, tag: str, attr: str, entries: list[OperationView], known: frozenset[str]
+    spec: SpecView, types: SchemaTypes, tag: str, attr: str, entries: list[OperationView], known: frozenset[str],
+    common: str,
 ) -> tuple[Operation, ...]:
     prefix = names.snake(tag).rstrip("_") + "_"
     candidates = []
@@ -89,12 +91,14 @@ def _operations(
     method_names = names.unique(candidates, f"{tag} method", types.warnings, places=places, fixed=fixed)
     taken = set(method_names)
     return tuple(
-        _operation(spec, types, attr, op, method_name, taken, known) for op, method_name in zip(entries, method_names)
+        _operation(spec, types, attr, op, method_name, taken, known, common)
+        for op, method_name in zip(entries, method_names)
     )
 
 
 def _operation(
-    spec: SpecView, types: SchemaTypes, attr: str, op: OperationView, method_name: str, taken: set[str], known: frozenset[str]
+    spec: SpecView, types: SchemaTypes, attr: str, op: OperationView, method_name: str, taken: set[str],
+    known: frozenset[str], common: str,
 ) -> Operation:
     path, method = op.path, op.method
     context = names.pascal(f"{attr}_{method_name}")
@@ -128,6 +132,10 @@ def _operation(
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
     signature, read_signature, overloads = signatures.client_signatures(params, body, types.enum_literals)
     plain = _is_plain_type(result_node, types)
+    own_errors = _error_model(types, op, context)
+    error_model = own_errors if own_errors != common else ""
+    if error_model:
+        call_args, read_args = f"error_model={error_model}, {call_args}", f"error_model={error_model}, {read_args}"
     page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
     if result_kind == "raw":
         client_call = f'self._send_raw("{http_method}", {client_path}, {call_args})'
@@ -176,7 +184,42 @@ def _operation(
         route_params=signatures.route_params(params),
         idempotency_header=idempotency,
         soft_delete=_soft_delete(op, types.warnings),
+        error_model=error_model,
     )
+
+
+def _error_schema(op: OperationView) -> dict[str, Any] | None:
+    """The operation's error schema: of its first documented 4xx response with a JSON body, else of `4XX`, else
+    of `default` (unless `default` is its success)."""
+    responses = op.responses
+    codes = sorted(s for s in responses if s.isdigit() and 400 <= int(s) < 500)
+    success = any(s.isdigit() and 200 <= int(s) < 300 or s == "2XX" for s in responses)
+    for status in [*codes, "4XX", *(["default"] if success else [])]:
+        response = responses.get(status)
+        found = _media(response.content) if response is not None else None
+        if found is not None and found.schema is not None and _JSON.match(found.media_type.split(";")[0].strip()):
+            return found.schema
+    return None
+
+
+def _error_model(types: SchemaTypes, op: OperationView, context: str) -> str:
+    """The model class of the operation's error schema, or "" (none, or not an object)."""
+    schema = _error_schema(op)
+    node = types.type_of(schema, context + "Error").full if schema is not None else None
+    return node.name if isinstance(node, Named) and node.kind == "model" else ""
+
+
+def common_error_model(spec: SpecView, types: SchemaTypes) -> str:
+    """The document's common error model: the component schema most operations answer their errors with (the
+    first met on a tie), "" where none does."""
+    counts: dict[str, int] = {}
+    for op in spec.operations:
+        ref = (_error_schema(op) or {}).get("$ref")
+        key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else None
+        name = types.component_names.get(key) if key else None
+        if name in types.models:
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else ""
 
 
 def _soft_delete(op: OperationView, warnings: list[Finding]) -> tuple[tuple[str, str], ...]:

@@ -38,6 +38,7 @@ class Paging(NamedTuple):
     limit: str = "limit"
     total: str = "count"
     pages: str = ""
+    errors: Any = None  # the model error bodies are parsed into
 
 
 def _link_next(header: str | None) -> str | None:
@@ -178,11 +179,11 @@ def _fetch_sync(
     client: SyncClient, page: type[_M], request: _Request, seen: frozenset[str], paging: Paging
 ) -> SyncPage[Any, _M]:
     response = client._request(request)
-    return SyncPage(client, _result(page, response), request, seen, response, paging, page)
+    return SyncPage(client, _result(page, response, "", paging.errors), request, seen, response, paging, page)
 
 
 async def _fetch_async(
     client: AsyncClient, page: type[_M], request: _Request, seen: frozenset[str], paging: Paging
 ) -> AsyncPage[Any, _M]:
     response = await client._request(request)
-    return AsyncPage(client, _result(page, response), request, seen, response, paging, page)
+    return AsyncPage(client, _result(page, response, "", paging.errors), request, seen, response, paging, page)

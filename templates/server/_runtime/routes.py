@@ -35,11 +35,13 @@ def route(
     body_required: bool = False,
     media_type: str = JSON_MEDIA_TYPE,
     accepts: Sequence[str] = (),
+    error_model: type[pydantic.BaseModel] | None = None,
 ) -> None:
     """Register one operation on `router`: auth and scopes, binding and validation, then `handler`.
 
     `accepts` lists every media type the body may have when there is more than `media_type`; a body of another
-    type is a 415. A GET operation answers HEAD too (same checks, no body).
+    type is a 415. A GET operation answers HEAD too (same checks, no body). Its errors take the shape of
+    `error_model` where the operation documents its own, else the app's.
     """
     fields = request_model.model_fields
     list_fields = frozenset(
@@ -60,6 +62,7 @@ def route(
         accepts=tuple(accepts) or (media_type,),
         list_fields=list_fields,
         name=name,
+        error_model=error_model,
     )
 
     async def endpoint(request: Request) -> Response:
@@ -87,6 +90,7 @@ async def _dispatch(operation: _Operation, request: Request) -> Response:
 
 
 async def _answer(operation: _Operation, request: Request) -> Response:
+    model = operation.error_model or getattr(request.app.state, "error_model", None)
     try:
         key, granted = _authenticate(request, operation.scopes)
         raw, given = _raw_params(operation, request)
@@ -119,9 +123,9 @@ async def _answer(operation: _Operation, request: Request) -> Response:
             allowed = sorted(_allowed_methods(request) - {operation.method})
             if allowed:
                 exc.headers["Allow"] = ", ".join(allowed)
-        return exc.response()
+        return exc.response(model)
     except BodyTooLarge as exc:
-        return _too_large(exc.limit).response()
+        return _too_large(exc.limit).response(model)
     except ClientDisconnect:
         logger.info("client disconnected during %s %s", request.method, request.url.path)
         return Response(status_code=400)
@@ -130,10 +134,10 @@ async def _answer(operation: _Operation, request: Request) -> Response:
             501,
             f"{operation.method} {operation.path} ({operation.name}) is not implemented by this server.",
             code="not_implemented",
-        ).response()
+        ).response(model)
     except Exception:
         logger.exception("unhandled error in %s %s", operation.method, request.url.path)
-        return _server_error().response()
+        return _server_error().response(model)
 
 
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"

@@ -40,6 +40,7 @@ class _Operation:
     accepts: tuple[str, ...]  # every media type the operation's body may have
     list_fields: frozenset[str]
     name: str
+    error_model: Any = None  # the pydantic model of the operation's own error schema, or None (the app's)
 
 
 def _strip_optional(annotation: Any) -> Any:
