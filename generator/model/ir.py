@@ -190,7 +190,7 @@ class Behaviour:
         if self.memory_call in ("destroy", "action_read", "action_create"):
             return f'ctx, {self.collection}, id_kind="{self.id_kind}", unique_by={self.unique_by}'
         args = f'ctx, {self.collection}, {self.result_model}, id_kind="{self.id_kind}"'
-        wanted = _SERVER_PAGING[:1] if self.paging and self.paging.style == "all" else _SERVER_PAGING
+        wanted = _SERVER_PAGING[:2] if self.paging and self.paging.style == "all" else _SERVER_PAGING
         paging = self.paging.keywords(DEFAULT_PAGING, wanted) if self.paging else ""
         return f"{args}, paging=_mem.Paging({paging})" if paging else args
 

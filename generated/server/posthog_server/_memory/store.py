@@ -22,7 +22,7 @@ from typing import Any, NoReturn, TypeVar
 
 import pydantic
 
-from .._runtime import Context, Reply, conflict, not_allowed, not_found
+from .._runtime import ApiError, Context, Reply, conflict, not_allowed, not_found
 from .backend import Backend, MemoryBackend, Record, Records
 from .paging import Paging, page_answer
 from .query import _filter, _item_type, _order, _validated, _values
@@ -143,6 +143,22 @@ class Store:
             self._identities[ctx.key] = stored
         return {**stored, **ctx.user}
 
+    @staticmethod
+    def _built(result_type: type[M], row: Row, synth: _Synth) -> M:
+        """The answer model from `row`, every required field filled; a field the model refuses gets a value of its
+        type. Where that is still not enough the fake cannot serve the call: a 501, never a 500."""
+        row = synth.fill(result_type, row)
+        try:
+            return result_type.model_validate(row)
+        except pydantic.ValidationError as exc:
+            row = synth.repair(result_type, row, exc)
+        try:
+            return result_type.model_validate(row)
+        except pydantic.ValidationError:
+            raise ApiError(
+                501, f"The in-memory server cannot build a valid {result_type.__name__} here.", code="not_implemented"
+            ) from None
+
     def _server_fields(self, result_type: type[pydantic.BaseModel], writable: frozenset[str], synth: _Synth) -> Row:
         row: Row = {}
         for name, info in result_type.model_fields.items():
@@ -156,7 +172,7 @@ class Store:
             elif wire in _TEAM_FIELDS:
                 row[wire] = synth.team_value(info.annotation)
             elif info.is_required():
-                row[wire] = synth.value(info.annotation)
+                row[wire] = synth.field_value(result_type, name, info)
         return row
 
     # ----------------------------------------------------------------------------------- CRUD
@@ -174,7 +190,7 @@ class Store:
             row.update({key: value for key, value in data.items() if key not in row})
             id_value = self._new_id(records, collection, id_kind)
             row["id"] = id_value
-            result = result_type.model_validate(row)
+            result = self._built(result_type, row, synth)
             stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
             self._remember_writable(records, collection, writable)
             records.insert(collection, self._scope_name(scope), _key(id_value), stored)
@@ -192,12 +208,13 @@ class Store:
         scope, id_value = self._split_path(ctx, item=True)
         changes = self._body(ctx, exclude_unset=True)
         wires = {_wire(name, info) for name, info in result_type.model_fields.items()}
+        synth = _Synth(self.identity(ctx), self._team(scope), _now())
         with self.backend.transaction(write=True) as records:
             record = self._live(records, collection, scope, id_value)
             merged = {**record.data, **{k: v for k, v in changes.items() if k != "id"}}
             if "updated_at" in wires:
                 merged["updated_at"] = _now()
-            result = result_type.model_validate(merged)
+            result = self._built(result_type, merged, synth)
             stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
             records.replace(collection, self._scope_name(scope), record.key, stored)
         return result
@@ -227,13 +244,16 @@ class Store:
         rows = [(record.seq, record.data) for record in found if not self._hidden(record.data)]
         rows = _filter(rows, ctx.query, item_type, writable)
         rows = _order(rows, ctx.query.get("order_by"), item_type)
-        body, headers = page_answer(paging, [data for _, data in rows], ctx.query, ctx.url, self.page_size)
+        synth = _Synth(self.identity(ctx), self._team(scope), _now())
+        items = [synth.fill(item_type, data) if item_type else data for _, data in rows]
+        body, headers = page_answer(paging, items, ctx.query, ctx.url, self.page_size)
         ctx.response_headers.update(headers)
         if isinstance(body, dict) and isinstance(page_type, type) and issubclass(page_type, pydantic.BaseModel):
-            synth = _Synth(self.identity(ctx), self._team(scope), _now())
-            filled = {key: value for key, value in self._server_fields(page_type, frozenset(body), synth).items()}
-            body = {**filled, **body}
-        return _validated(page_type, body)
+            body = {**self._server_fields(page_type, frozenset(body), synth), **body}
+        try:
+            return _validated(page_type, body)
+        except pydantic.ValidationError:
+            raise ApiError(501, "The in-memory server cannot build a valid page of this list.", code="not_implemented") from None
 
     # ----------------------------------------------------------------------------------- actions
 

@@ -122,6 +122,19 @@ def _fill(model: type[pydantic.BaseModel], facts: Mapping[str, Any]) -> dict[str
     return data
 
 
+def _replace(data: dict[str, Any], model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> None:
+    """Put a value of the field's type at `loc` (wire names, through nested models)."""
+    fields = {info.alias or name: info.annotation for name, info in model.model_fields.items()}
+    if not loc or loc[0] not in fields:
+        return
+    annotation = fields[loc[0]]
+    inner, _ = _strip(annotation)
+    if len(loc) > 1 and _is_model(inner) and isinstance(data.get(loc[0]), dict):
+        _replace(data[loc[0]], inner, loc[1:])
+    else:
+        data[str(loc[0])] = _filler(annotation)
+
+
 def shaped(model: type[pydantic.BaseModel], status: int, detail: str, code: str, type_: str, attr: str | None) -> bytes | None:
     """The error as JSON in `model`'s shape, or None where the model cannot hold it."""
     facts = {"status": status, "detail": detail, "code": code, "type": type_, "attr": attr, "title": reason(status)}
@@ -130,11 +143,8 @@ def shaped(model: type[pydantic.BaseModel], status: int, detail: str, code: str,
         value = model.model_validate(data)
     except pydantic.ValidationError as exc:
         # A role value the schema refuses (an enum of codes, a format): a value of the field's type instead.
-        plan = {wire: annotation for wire, _, annotation in _plan(model)}
         for error in exc.errors():
-            loc = error.get("loc") or ()
-            if loc and loc[0] in plan:
-                data[str(loc[0])] = _filler(plan[str(loc[0])])
+            _replace(data, model, tuple(error.get("loc") or ()))
         try:
             value = model.model_validate(data)
         except pydantic.ValidationError:

@@ -18,4 +18,4 @@ class MemoryTicketsApi(interface.TicketsApi):
         self._store = store
 
     async def list(self, request: requests.TicketsListRequest, ctx: _rt.Context) -> List[Ticket]:
-        return self._store.list(ctx, "tickets", List[Ticket], id_kind="int", paging=_mem.Paging(style="all"))
+        return self._store.list(ctx, "tickets", List[Ticket], id_kind="int", paging=_mem.Paging(style="all", items=""))

@@ -18,7 +18,7 @@ class MemoryGadgetsApi(interface.GadgetsApi):
         self._store = store
 
     async def list(self, request: requests.GadgetsListRequest, ctx: _rt.Context) -> List[Gadget]:
-        return self._store.list(ctx, "gadgets", List[Gadget], id_kind="int", paging=_mem.Paging(style="all"))
+        return self._store.list(ctx, "gadgets", List[Gadget], id_kind="int", paging=_mem.Paging(style="all", items=""))
 
     async def create(self, request: requests.GadgetsCreateRequest, ctx: _rt.Context) -> Gadget:
         return self._store.create(ctx, "gadgets", Gadget, id_kind="int")

@@ -147,7 +147,9 @@ class MemoryAllThingsApi(interface.AllThingsApi):
         self._store = store
 
     async def list(self, request: requests.AllThingsListRequest, ctx: _rt.Context) -> List[Thing]:
-        return self._store.list(ctx, "all_things", List[Thing], id_kind="int", paging=_mem.Paging(style="all"))
+        return self._store.list(
+            ctx, "all_things", List[Thing], id_kind="int", paging=_mem.Paging(style="all", items="")
+        )
 
     async def create(self, request: requests.AllThingsCreateRequest, ctx: _rt.Context) -> Thing:
         return self._store.create(ctx, "all_things", Thing, id_kind="int")
