@@ -241,6 +241,17 @@ class Resource:
     doc: str
     operations: tuple[Operation, ...]
 
+    @property
+    def soft_deletes(self) -> tuple[tuple[str, str], ...]:
+        """(collection literal, the fields and values of a soft-deleted row as a dict literal) of each collection
+        an operation of this resource soft-deletes (`x-soft-delete`): the fake hides such rows."""
+        found = {
+            op.behaviour.collection: "{" + ", ".join(f"{wire}: {value}" for wire, value in op.soft_delete) + "}"
+            for op in self.operations
+            if op.soft_delete
+        }
+        return tuple(found.items())
+
 
 @dataclass(frozen=True)
 class Example:

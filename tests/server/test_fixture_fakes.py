@@ -65,7 +65,8 @@ def serving(case: str, tmp_path: Path) -> Iterator[str]:
 
 def test_the_fake_fills_required_fields_it_cannot_derive(tmp_path: Path) -> None:
     """A create answers 201 with every required field valid under its constraints; a list's items and page
-    object get what the stored rows lack; the operation `generate` warned about answers 501."""
+    object get what the stored rows lack; the operation `generate` warned about answers 501; rows are only hidden
+    where the document says how a row is soft-deleted."""
     _api, _files, warnings = generate_files(str(GOLDEN / "fake_synthesis" / "spec.yaml"))
     assert [(w.pointer, w.line > 1) for w in warnings] == [("/paths/~1gauges~1{id}~1readings~1/put", True)]
     with serving("fake_synthesis", tmp_path) as url:
@@ -83,6 +84,10 @@ def test_the_fake_fills_required_fields_it_cannot_derive(tmp_path: Path) -> None
         assert page.json()["total"] == 1 and len(page.json()["generated_by"]) >= 4, page.text
         assert len(page.json()["items"][0]["checksum"]) >= 2, page.text
         assert http.put(f"/gauges/{gauge['id']}/readings/").status_code == 501
+        # No x-soft-delete in this document: `deleted` is an ordinary field.
+        kept = http.post("/gauges/", json={"label": "b", "deleted": True}).json()
+        assert http.get(f"/gauges/{kept['id']}/").json()["deleted"] is True
+        assert http.get("/gauges/").json()["total"] == 2
 
 
 def _schemathesis() -> str:

@@ -3,8 +3,9 @@
 
 Conventions (not tied to one API): rows are scoped by the values of the path parameters other than the
 item's id (e.g. `project_id`), so one project never sees another's; the server fills read-only fields (`id`,
-`created_at`, `updated_at`, `created_by`, `team`, anything else required); a row whose `deleted` is true is
-soft-deleted; lists paginate with `limit`/`offset` and absolute `next`/`previous` URLs.
+`created_at`, `updated_at`, `created_by`, `team`, anything else required); a row of a collection the document
+soft-deletes (`x-soft-delete`, registered with `soft_delete`) is hidden once it holds the marker; lists page in
+the style the document gives them (`paging`).
 
 Every call is one backend transaction, so it is atomic whatever the backend and however many processes share it.
 """
@@ -53,6 +54,12 @@ class Store:
         self.page_size = page_size
         self._identities: dict[str, Row] = {}
         self._writable: dict[str, frozenset[str]] = {}
+        self._soft_deleted: dict[str, Row] = {}
+
+    def soft_delete(self, collection: str, marker: Row) -> None:
+        """Rows of `collection` holding every field of `marker` with its value are soft-deleted: reads, lists and
+        uniqueness checks skip them (the document's `x-soft-delete`)."""
+        self._soft_deleted[collection] = dict(marker)
 
     # ----------------------------------------------------------------------------------- helpers
 
@@ -77,17 +84,16 @@ class Store:
     def _new_id(records: Records, collection: str, id_kind: str) -> Any:
         return records.next_id(collection) if id_kind == "int" else str(uuid.uuid4())
 
-    @staticmethod
-    def _live(records: Records, collection: str, scope: Scope, id_value: Any) -> Record:
+    def _live(self, records: Records, collection: str, scope: Scope, id_value: Any) -> Record:
         record = records.get(collection, Store._scope_name(scope), _key(id_value))
-        if record is None or Store._hidden(record.data):
+        if record is None or self._hidden(collection, record.data):
             not_found()
         return record
 
-    @staticmethod
-    def _hidden(data: Row) -> bool:
-        """Soft-deleted: lists and reads skip it."""
-        return data.get("deleted") is True
+    def _hidden(self, collection: str, data: Row) -> bool:
+        """Soft-deleted (see `soft_delete`): lists and reads skip it."""
+        marker = self._soft_deleted.get(collection)
+        return marker is not None and all(data.get(name) == value for name, value in marker.items())
 
     @staticmethod
     def _team(scope: Scope) -> str:
@@ -241,7 +247,7 @@ class Store:
         with self.backend.transaction(write=False) as records:
             found = records.scan(collection, self._scope_name(scope))
             writable = self._known_writable(records, collection)
-        rows = [(record.seq, record.data) for record in found if not self._hidden(record.data)]
+        rows = [(record.seq, record.data) for record in found if not self._hidden(collection, record.data)]
         rows = _filter(rows, ctx.query, item_type, writable)
         rows = _order(rows, ctx.query.get("order_by"), item_type)
         synth = _Synth(self.identity(ctx), self._team(scope), _now())
@@ -267,7 +273,7 @@ class Store:
         identity = self.identity(ctx)
         with self.backend.transaction(write=True) as records:
             if unique:
-                self._check_unique(records.scan(collection, self._scope_name(scope)), data, unique)
+                self._check_unique(records.scan(collection, self._scope_name(scope)), data, unique, collection)
             synth = _Synth(identity, self._team(scope), _now())
             row: Row = {k: v for k, v in data.items() if k != "id"}
             row.setdefault("created_at", synth.now)
@@ -278,14 +284,13 @@ class Store:
             records.insert(collection, self._scope_name(scope), _key(id_value), row, unique)
         return Reply(200, json.dumps(row).encode(), "application/json")
 
-    @staticmethod
-    def _check_unique(found: builtins.list[Record], data: Row, unique: tuple[str, ...]) -> None:
+    def _check_unique(self, found: builtins.list[Record], data: Row, unique: tuple[str, ...], collection: str) -> None:
         for name in unique:
             wanted = _values(data.get(name))
             if not wanted:
                 continue
             for record in found:
-                if name not in record.unique_by or Store._hidden(record.data):
+                if name not in record.unique_by or self._hidden(collection, record.data):
                     continue
                 taken = wanted & _values(record.data.get(name))
                 if taken:

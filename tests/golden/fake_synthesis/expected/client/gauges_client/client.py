@@ -78,7 +78,12 @@ class GaugesResource(_rt.SyncResource):
     def create(self, body: GaugeInput, **options: Unpack[_rt.RequestOptions]) -> Gauge: ...
     @overload
     def create(
-        self, *, label: str, note: str | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        *,
+        label: str,
+        note: str | _rt.Unset = _rt.UNSET,
+        deleted: bool | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Gauge: ...
     def create(
         self,
@@ -86,11 +91,18 @@ class GaugesResource(_rt.SyncResource):
         *,
         label: str | _rt.Unset = _rt.UNSET,
         note: str | _rt.Unset = _rt.UNSET,
+        deleted: bool | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Gauge:
         """gauges_create"""
         return self._send(
-            "POST", "/gauges/", Gauge, path_params={}, body=body, fields={"label": label, "note": note}, options=options
+            "POST",
+            "/gauges/",
+            Gauge,
+            path_params={},
+            body=body,
+            fields={"label": label, "note": note, "deleted": deleted},
+            options=options,
         )
 
     def retrieve(self, id: int, **options: Unpack[_rt.RequestOptions]) -> Gauge:
@@ -104,6 +116,7 @@ class GaugesResource(_rt.SyncResource):
         *,
         label: str | _rt.Unset = _rt.UNSET,
         note: str | _rt.Unset = _rt.UNSET,
+        deleted: bool | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Gauge:
         """gauges_update"""
@@ -113,7 +126,7 @@ class GaugesResource(_rt.SyncResource):
             Gauge,
             path_params={"id": id},
             body=body,
-            fields={"label": label, "note": note},
+            fields={"label": label, "note": note, "deleted": deleted},
             options=options,
         )
 
@@ -184,7 +197,12 @@ class AsyncGaugesResource(_rt.AsyncResource):
     async def create(self, body: GaugeInput, **options: Unpack[_rt.RequestOptions]) -> Gauge: ...
     @overload
     async def create(
-        self, *, label: str, note: str | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]
+        self,
+        *,
+        label: str,
+        note: str | _rt.Unset = _rt.UNSET,
+        deleted: bool | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
     ) -> Gauge: ...
     async def create(
         self,
@@ -192,11 +210,18 @@ class AsyncGaugesResource(_rt.AsyncResource):
         *,
         label: str | _rt.Unset = _rt.UNSET,
         note: str | _rt.Unset = _rt.UNSET,
+        deleted: bool | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Gauge:
         """gauges_create"""
         return await self._send(
-            "POST", "/gauges/", Gauge, path_params={}, body=body, fields={"label": label, "note": note}, options=options
+            "POST",
+            "/gauges/",
+            Gauge,
+            path_params={},
+            body=body,
+            fields={"label": label, "note": note, "deleted": deleted},
+            options=options,
         )
 
     async def retrieve(self, id: int, **options: Unpack[_rt.RequestOptions]) -> Gauge:
@@ -210,6 +235,7 @@ class AsyncGaugesResource(_rt.AsyncResource):
         *,
         label: str | _rt.Unset = _rt.UNSET,
         note: str | _rt.Unset = _rt.UNSET,
+        deleted: bool | _rt.Unset = _rt.UNSET,
         **options: Unpack[_rt.RequestOptions],
     ) -> Gauge:
         """gauges_update"""
@@ -219,7 +245,7 @@ class AsyncGaugesResource(_rt.AsyncResource):
             Gauge,
             path_params={"id": id},
             body=body,
-            fields={"label": label, "note": note},
+            fields={"label": label, "note": note, "deleted": deleted},
             options=options,
         )
 

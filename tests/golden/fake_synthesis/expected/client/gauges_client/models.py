@@ -28,12 +28,15 @@ class ReadingUnit(str, Enum):
 class GaugeInput(_rt.InputModel):
     label: str = Field(min_length=1)
     note: Annotated[str | None, _rt.NotNull] = None
+    deleted: Annotated[bool | None, _rt.NotNull] = None
+    """No x-soft-delete here: a row holding true is an ordinary row."""
 
 
 class Gauge(_rt.ApiModel):
     id: int
     label: str
     note: Annotated[str | None, _rt.NotNull] = None
+    deleted: Annotated[bool | None, _rt.NotNull] = None
     score: float = Field(le=10, ge=5)
     slug: str = Field(max_length=8, min_length=3)
     tags: List[str] = Field(min_length=2)
@@ -64,6 +67,8 @@ class GaugesListResponse(_rt.ApiModel):
 class GaugeInputPatch(_rt.InputModel):
     label: Annotated[str | None, _rt.NotNull] = Field(default=None, min_length=1)
     note: Annotated[str | None, _rt.NotNull] = None
+    deleted: Annotated[bool | None, _rt.NotNull] = None
+    """No x-soft-delete here: a row holding true is an ordinary row."""
 
 
 class GaugesReadingsReplaceResponse(_rt.ApiModel):
