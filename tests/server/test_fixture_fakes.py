@@ -90,6 +90,27 @@ def test_the_fake_fills_required_fields_it_cannot_derive(tmp_path: Path) -> None
         assert http.get("/gauges/").json()["total"] == 2
 
 
+CONVENTIONS_SCRIPT = """
+from gauges_server import Store, create_app
+from gauges_server._memory import Conventions
+from starlette.testclient import TestClient
+
+for conventions, expected in ((Conventions(), None), (Conventions(user_fields=("made_by",)), "dev@example.com")):
+    app = create_app(keys={"k": {"scopes": ["*"]}}, store=Store(conventions=conventions))
+    with TestClient(app, headers={"Authorization": "Bearer k"}) as http:
+        assert http.post("/gauges/", json={"label": "a"}).json().get("made_by") == expected
+print("ok")
+"""
+
+
+def test_the_fields_the_fake_fills_with_the_caller_are_configured(tmp_path: Path) -> None:
+    _api, files, _warnings = generate_files(str(GOLDEN / "fake_synthesis" / "spec.yaml"))
+    write_tree(tmp_path / "out", files)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "out" / "server")}
+    result = subprocess.run([sys.executable, "-c", CONVENTIONS_SCRIPT], capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and result.stdout.split()[-1] == "ok", result.stderr[-3000:]
+
+
 def _schemathesis() -> str:
     found = Path(sys.executable).parent / "schemathesis"
     if found.exists():

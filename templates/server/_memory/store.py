@@ -2,7 +2,7 @@
 
 Conventions (not tied to one API): rows are scoped by the values of the path parameters other than the
 item's id (e.g. `project_id`), so one project never sees another's; the server fills read-only fields (`id`,
-`created_at`, `updated_at`, `created_by`, `team`, anything else required); a row of a collection the document
+the caller, scope and timestamp fields `Conventions` names, anything else required); a row of a collection the document
 soft-deletes (`x-soft-delete`, registered with `soft_delete`) is hidden once it holds the marker; lists page in
 the style the document gives them (`paging`).
 
@@ -18,7 +18,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 import pydantic
 
@@ -29,7 +29,7 @@ from .query import _filter, _item_type, _order, _validated, _values
 from .synth import _plain_int, _Synth
 from .values import _ID_NAMES, Row, _jsonable, _key, _now, _wire
 
-__all__ = ["DEFAULT_PAGE_SIZE", "Store"]
+__all__ = ["DEFAULT_PAGE_SIZE", "Conventions", "Store"]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 P = TypeVar("P")
@@ -37,9 +37,20 @@ P = TypeVar("P")
 DEFAULT_PAGE_SIZE = 100
 """Page size of list operations when the client sends no `limit`."""
 
-_USER_FIELDS = ("created_by", "updated_by", "last_modified_by", "owner", "user")
-_TEAM_FIELDS = ("team", "team_id", "project", "project_id", "environment", "environment_id")
-_TIMESTAMP_FIELDS = ("created_at", "updated_at")
+
+
+class Conventions(NamedTuple):
+    """The names of the read-only fields the fake fills with the caller, the scope or the time; pass your own to
+    `Store(conventions=...)` where an API names them otherwise. An action's row gets the first of each."""
+
+    user_fields: tuple[str, ...] = ("created_by", "updated_by", "last_modified_by", "owner", "user")
+    """Filled with the user the key acts as (a model of it, its id, uuid or email, as the field's type says)."""
+    scope_fields: tuple[str, ...] = ("team", "team_id", "project", "project_id", "environment", "environment_id")
+    """Filled with the first path value scoping the row (e.g. the project id of `/projects/{project_id}/…`)."""
+    created_fields: tuple[str, ...] = ("created_at",)
+    """Set to the time of the create."""
+    updated_fields: tuple[str, ...] = ("updated_at",)
+    """Set to the time of the create and of every update."""
 _IDENTITY_SECRET = "identity-secret"
 
 Scope = tuple[tuple[str, str], ...]
@@ -48,9 +59,12 @@ Scope = tuple[tuple[str, str], ...]
 class Store:
     """The rows of every collection, kept by `backend` (a `MemoryBackend` unless given)."""
 
-    def __init__(self, backend: Backend | None = None, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(
+        self, backend: Backend | None = None, *, page_size: int = DEFAULT_PAGE_SIZE, conventions: Conventions = Conventions()
+    ) -> None:
         self.backend: Backend = backend if backend is not None else MemoryBackend()
         self.page_size = page_size
+        self.conventions = conventions
         self._identities: dict[str, Row] = {}
         self._writable: dict[str, frozenset[str]] = {}
         self._soft_deleted: dict[str, Row] = {}
@@ -170,11 +184,11 @@ class Store:
             wire = _wire(name, info)
             if wire in writable:
                 continue
-            if wire in _TIMESTAMP_FIELDS:
+            if wire in self.conventions.created_fields or wire in self.conventions.updated_fields:
                 row[wire] = synth.now
-            elif wire in _USER_FIELDS:
+            elif wire in self.conventions.user_fields:
                 row[wire] = synth.user(info.annotation)
-            elif wire in _TEAM_FIELDS:
+            elif wire in self.conventions.scope_fields:
                 row[wire] = synth.team_value(info.annotation)
             elif info.is_required():
                 row[wire] = synth.field_value(result_type, name, info)
@@ -217,8 +231,8 @@ class Store:
         with self.backend.transaction(write=True) as records:
             record = self._live(records, collection, scope, id_value)
             merged = {**record.data, **{k: v for k, v in changes.items() if k != "id"}}
-            if "updated_at" in wires:
-                merged["updated_at"] = _now()
+            for wire in wires & set(self.conventions.updated_fields):
+                merged[wire] = _now()
             result = self._built(result_type, merged, synth)
             stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
             records.replace(collection, self._scope_name(scope), record.key, stored)
@@ -275,9 +289,14 @@ class Store:
                 self._check_unique(records.scan(collection, self._scope_name(scope)), data, unique, collection)
             synth = _Synth(identity, self._team(scope), _now())
             row: Row = {k: v for k, v in data.items() if k != "id"}
-            row.setdefault("created_at", synth.now)
-            row.setdefault("created_by", synth.user(Any))
-            row.setdefault("team", synth.team_value(int))
+            conventions = self.conventions
+            for names, value in (
+                (conventions.created_fields, synth.now),
+                (conventions.user_fields, synth.user(Any)),
+                (conventions.scope_fields, synth.team_value(int)),
+            ):
+                if names:
+                    row.setdefault(names[0], value)
             id_value = self._new_id(records, collection, "int" if id_kind not in ("int", "uuid") else id_kind)
             row = {"id": id_value, **row}
             records.insert(collection, self._scope_name(scope), _key(id_value), row, unique)

@@ -37,6 +37,8 @@ class Gauge(_rt.ApiModel):
     label: str
     note: Annotated[str | None, _rt.NotNull] = None
     deleted: Annotated[bool | None, _rt.NotNull] = None
+    made_by: Annotated[str | None, _rt.NotNull] = None
+    """Filled with the caller only where Store(conventions=...) names it."""
     score: float = Field(le=10, ge=5)
     slug: str = Field(max_length=8, min_length=3)
     tags: List[str] = Field(min_length=2)
