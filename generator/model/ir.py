@@ -132,13 +132,16 @@ class Paging:
     pages: str  # the count of pages
     numbered: bool = False  # `param` counts pages (1, 2, …) rather than items
 
-    def keywords(self, defaults: Paging, names: tuple[str, ...]) -> str:
+    def keywords(self, defaults: dict[str, object], names: tuple[str, ...]) -> str:
         """`name=literal, ...` for each of `names` whose value is not the runtime's default, as source."""
-        return ", ".join(f"{n}={literal(getattr(self, n))}" for n in names if getattr(self, n) != getattr(defaults, n))
+        return ", ".join(f"{n}={literal(getattr(self, n))}" for n in names if getattr(self, n) != defaults[n])
 
 
 # What the runtimes assume when a list says nothing else: Django REST framework's limit/offset envelope.
-DEFAULT_PAGING = Paging("next", "results", "next", "previous", "offset", "limit", "count", "")
+DEFAULT_PAGING: dict[str, object] = dict(
+    style="next", items="results", next="next", previous="previous", param="offset", limit="limit", total="count",
+    pages="", numbered=False,
+)
 # The facts each runtime reads for a style (the client takes `items` as a Python attribute, apart).
 _CLIENT_PAGING = {
     "next": ("style", "next"), "cursor": ("style", "next", "param"), "offset": ("style", "param", "limit", "total"),
@@ -164,7 +167,7 @@ class Pagination:
         """The client runtime's `paging=` argument, or "" for the default."""
         wanted = _CLIENT_PAGING[self.paging.style]
         style = self.paging.keywords(DEFAULT_PAGING, wanted[:1])
-        items = f"items={literal(self.items_attr)}" if self.items_attr != DEFAULT_PAGING.items else ""
+        items = f"items={literal(self.items_attr)}" if self.items_attr != DEFAULT_PAGING["items"] else ""
         args = ", ".join(a for a in (style, items, self.paging.keywords(DEFAULT_PAGING, wanted[1:])) if a)
         return f"paging=_rt.Paging({args})" if args else ""
 

@@ -132,16 +132,36 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
             unserved = sorted({w.pointer.split("/")[2].replace("~1", "/") for w in warnings if "501" in w.message})
             url = stack.enter_context(serving(case, tmp_path / case))
             command = [
-                _schemathesis(), "run", str(GOLDEN / case / "spec.yaml"), "--url", url,
-                "--header", f"Authorization: Bearer {KEY}", "--checks", "not_a_server_error",
-                "--phases", os.environ.get("SCHEMATHESIS_PHASES", "fuzzing,stateful"),
-                "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"), "--seed", "20240601",
-                "--workers", "1", "--request-timeout", "20",
+                _schemathesis(),
+                "run",
+                str(GOLDEN / case / "spec.yaml"),
+                "--url",
+                url,
+                "--header",
+                f"Authorization: Bearer {KEY}",
+                "--checks",
+                "not_a_server_error",
+                "--phases",
+                os.environ.get("SCHEMATHESIS_PHASES", "fuzzing,stateful"),
+                "--max-examples",
+                os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"),
+                "--seed",
+                "20240601",
+                "--workers",
+                "1",
+                "--request-timeout",
+                "20",
             ]
             for path in unserved:
                 command += ["--exclude-path", path]
             out = (tmp_path / case / "schemathesis.txt").open("w")
-            runs.append((case, subprocess.Popen(command, cwd=tmp_path / case, stdout=out, stderr=subprocess.STDOUT, env=env), out))
+            runs.append(
+                (
+                    case,
+                    subprocess.Popen(command, cwd=tmp_path / case, stdout=out, stderr=subprocess.STDOUT, env=env),
+                    out,
+                )
+            )
         for case, process, out in runs:
             process.wait(timeout=600)
             out.close()

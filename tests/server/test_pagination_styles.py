@@ -101,3 +101,42 @@ def test_an_unclassified_list_is_a_located_warning() -> None:
     assert all(w.line > 1 for w in odd)
     assert "x-pagination" in str(odd[0]) and "501" in str(odd[1])
     assert [w.pointer for w in warnings if w not in odd] == []
+
+
+BAD_DECLARATIONS = """
+openapi: 3.0.3
+info: {title: Bad, version: "1"}
+paths:
+  /a/:
+    get:
+      x-pagination: {style: sideways}
+      parameters: [{name: page, in: query, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+  /b/:
+    get:
+      x-pagination: {style: cursor, next: nowhere, param: from}
+      parameters: [{name: from, in: query, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {rows: {type: array, items: {type: string}}, more: {type: string}}}
+"""
+
+
+def test_a_wrong_x_pagination_is_a_located_warning_and_the_rules_stand(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(BAD_DECLARATIONS)
+    api, _files, warnings = generate_files(str(spec))
+    located = {w.pointer: w.line for w in warnings if "x-pagination" in w.message}
+    assert located == {"/paths/~1a~1/get/x-pagination": 7, "/paths/~1b~1/get/x-pagination/next": 13}, located
+    pagings = {op.method_name: op.pagination.paging for r in api.resources for op in r.operations if op.pagination}
+    assert pagings["get_a"].style == "page" and pagings["get_a"].param == "page"  # the rules' reading stands
+    assert (pagings["get_b"].style, pagings["get_b"].items, pagings["get_b"].next, pagings["get_b"].param) == (
+        "cursor",
+        "rows",
+        "",
+        "from",
+    )

@@ -50,7 +50,9 @@ def _window(paging: Paging, query: Mapping[str, Any], url: str, page_size: int) 
     return position, limit
 
 
-def page_answer(paging: Paging, rows: list[Row], query: Mapping[str, Any], url: str, page_size: int) -> tuple[Any, dict[str, str]]:
+def page_answer(
+    paging: Paging, rows: list[Row], query: Mapping[str, Any], url: str, page_size: int
+) -> tuple[Any, dict[str, str]]:
     """(the page as JSON data, the response headers) for the rows of the whole list."""
     offset, limit = _window(paging, query, url, page_size)
     chosen = rows[offset : offset + limit]

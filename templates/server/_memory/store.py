@@ -38,7 +38,6 @@ DEFAULT_PAGE_SIZE = 100
 """Page size of list operations when the client sends no `limit`."""
 
 
-
 class Conventions(NamedTuple):
     """The names of the read-only fields the fake fills with the caller, the scope or the time; pass your own to
     `Store(conventions=...)` where an API names them otherwise. An action's row gets the first of each."""
@@ -51,6 +50,8 @@ class Conventions(NamedTuple):
     """Set to the time of the create."""
     updated_fields: tuple[str, ...] = ("updated_at",)
     """Set to the time of the create and of every update."""
+
+
 _IDENTITY_SECRET = "identity-secret"
 
 Scope = tuple[tuple[str, str], ...]
@@ -60,7 +61,11 @@ class Store:
     """The rows of every collection, kept by `backend` (a `MemoryBackend` unless given)."""
 
     def __init__(
-        self, backend: Backend | None = None, *, page_size: int = DEFAULT_PAGE_SIZE, conventions: Conventions = Conventions()
+        self,
+        backend: Backend | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        conventions: Conventions = Conventions(),
     ) -> None:
         self.backend: Backend = backend if backend is not None else MemoryBackend()
         self.page_size = page_size
@@ -272,7 +277,9 @@ class Store:
         try:
             return _validated(page_type, body)
         except pydantic.ValidationError:
-            raise ApiError(501, "The in-memory server cannot build a valid page of this list.", code="not_implemented") from None
+            raise ApiError(
+                501, "The in-memory server cannot build a valid page of this list.", code="not_implemented"
+            ) from None
 
     # ----------------------------------------------------------------------------------- actions
 

@@ -94,7 +94,17 @@ _ERRORS[429] = RateLimitError
 
 
 # Where an error body keeps its message, most telling first (compared without case, `_` or `-`).
-_MESSAGE_FIELDS = ("detail", "message", "errormessage", "errordescription", "error", "msg", "title", "description", "reason")
+_MESSAGE_FIELDS = (
+    "detail",
+    "message",
+    "errormessage",
+    "errordescription",
+    "error",
+    "msg",
+    "title",
+    "description",
+    "reason",
+)
 
 
 def _message(data: Any, depth: int = 0) -> str | None:
@@ -138,7 +148,13 @@ def _error(response: httpx.Response, hint: str = "", model: Any = None) -> ApiEr
     message += ". " + hint if hint and status == 405 else ""
     cls = _ERRORS.get(status) or (ServerError if status >= 500 else ApiError)
     return cls(
-        message, status_code=status, method=method, url=url, body=body, detail=detail, response=response,
+        message,
+        status_code=status,
+        method=method,
+        url=url,
+        body=body,
+        detail=detail,
+        response=response,
         error_body=parsed,
     )
 

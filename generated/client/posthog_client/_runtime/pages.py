@@ -64,7 +64,9 @@ def _number(value: Any) -> int | None:
         return None
 
 
-def _following(client: _BaseClient[Any, Any], paging: Paging, url: str, response: httpx.Response, count: int) -> str | None:
+def _following(
+    client: _BaseClient[Any, Any], paging: Paging, url: str, response: httpx.Response, count: int
+) -> str | None:
     """The URL of the page after the one `url` answered with `response` (holding `count` items), or None."""
     if paging.style == "link":
         found = _link_next(response.headers.get("link"))
@@ -97,8 +99,14 @@ def _following(client: _BaseClient[Any, Any], paging: Paging, url: str, response
 
 class _BasePage(Generic[_T, _M]):
     def __init__(
-        self, client: _BaseClient[Any, Any], model: _M, request: _Request, response: httpx.Response,
-        seen: frozenset[str], paging: Paging, page_type: Any,
+        self,
+        client: _BaseClient[Any, Any],
+        model: _M,
+        request: _Request,
+        response: httpx.Response,
+        seen: frozenset[str],
+        paging: Paging,
+        page_type: Any,
     ) -> None:
         self.model = model
         """The page as the API sent it (the page object, or the list of items)."""
@@ -125,10 +133,18 @@ class SyncPage(_BasePage[_T, _M]):
     """One page of a paginated list. Iterating it yields this page, then each following page, fetched lazily."""
 
     def __init__(
-        self, client: SyncClient, model: _M, request: _Request, seen: frozenset[str],
-        response: httpx.Response | None = None, paging: Paging = Paging(), page_type: Any = None,
+        self,
+        client: SyncClient,
+        model: _M,
+        request: _Request,
+        seen: frozenset[str],
+        response: httpx.Response | None = None,
+        paging: Paging = Paging(),
+        page_type: Any = None,
     ) -> None:
-        super().__init__(client, model, request, response or httpx.Response(200), seen, paging, page_type or type(model))
+        super().__init__(
+            client, model, request, response or httpx.Response(200), seen, paging, page_type or type(model)
+        )
         self._client = client
 
     def next_page(self) -> SyncPage[_T, _M]:
@@ -152,10 +168,18 @@ class AsyncPage(_BasePage[_T, _M]):
     """One page of a paginated list. `async for` over it yields this page, then each following page."""
 
     def __init__(
-        self, client: AsyncClient, model: _M, request: _Request, seen: frozenset[str],
-        response: httpx.Response | None = None, paging: Paging = Paging(), page_type: Any = None,
+        self,
+        client: AsyncClient,
+        model: _M,
+        request: _Request,
+        seen: frozenset[str],
+        response: httpx.Response | None = None,
+        paging: Paging = Paging(),
+        page_type: Any = None,
     ) -> None:
-        super().__init__(client, model, request, response or httpx.Response(200), seen, paging, page_type or type(model))
+        super().__init__(
+            client, model, request, response or httpx.Response(200), seen, paging, page_type or type(model)
+        )
         self._client = client
 
     async def next_page(self) -> AsyncPage[_T, _M]:

@@ -26,16 +26,26 @@ class SyncResource:
         self._client = client
 
     @overload
-    def _send(self, method: str, path: str, result: type[_T], *, hint: str = "", error_model: Any = None, **request: Any) -> _T: ...
+    def _send(
+        self, method: str, path: str, result: type[_T], *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> _T: ...
     @overload
-    def _send(self, method: str, path: str, result: None, *, hint: str = "", error_model: Any = None, **request: Any) -> None: ...
+    def _send(
+        self, method: str, path: str, result: None, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> None: ...
     @overload
-    def _send(self, method: str, path: str, result: object, *, hint: str = "", error_model: Any = None, **request: Any) -> Any: ...
-    def _send(self, method: str, path: str, result: Any, *, hint: str = "", error_model: Any = None, **request: Any) -> Any:
+    def _send(
+        self, method: str, path: str, result: object, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any: ...
+    def _send(
+        self, method: str, path: str, result: Any, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any:
         response = self._client._request(self._client._prepare(method, path, **request))
         return _result(result, response, hint, error_model or self._client._settings.error_model)
 
-    def _send_raw(self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any) -> RawResult:
+    def _send_raw(
+        self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> RawResult:
         response = self._client._request(self._client._prepare(method, path, **request))
         response = _checked(response, hint, error_model or self._client._settings.error_model)
         return RawResult(response.status_code, response.headers, response.content)
@@ -51,13 +61,22 @@ class SyncResource:
             response.close()
 
     def _pages(
-        self, method: str, path: str, page: type[_M], *, paging: Paging = Paging(), error_model: Any = None, **request: Any
+        self,
+        method: str,
+        path: str,
+        page: type[_M],
+        *,
+        paging: Paging = Paging(),
+        error_model: Any = None,
+        **request: Any,
     ) -> SyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
         errors = error_model or self._client._settings.error_model
         return _fetch_sync(self._client, page, prepared, frozenset({prepared.url}), paging._replace(errors=errors))
 
-    def _paginate(self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any) -> Iterator[Any]:
+    def _paginate(
+        self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any
+    ) -> Iterator[Any]:
         """Lazy: the first request is sent when the first item is asked for."""
         first: SyncPage[Any, Any] = self._pages(method, path, page, paging=paging, **request)
         yield from first.iter_items()
@@ -70,16 +89,26 @@ class AsyncResource:
         self._client = client
 
     @overload
-    async def _send(self, method: str, path: str, result: type[_T], *, hint: str = "", error_model: Any = None, **request: Any) -> _T: ...
+    async def _send(
+        self, method: str, path: str, result: type[_T], *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> _T: ...
     @overload
-    async def _send(self, method: str, path: str, result: None, *, hint: str = "", error_model: Any = None, **request: Any) -> None: ...
+    async def _send(
+        self, method: str, path: str, result: None, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> None: ...
     @overload
-    async def _send(self, method: str, path: str, result: object, *, hint: str = "", error_model: Any = None, **request: Any) -> Any: ...
-    async def _send(self, method: str, path: str, result: Any, *, hint: str = "", error_model: Any = None, **request: Any) -> Any:
+    async def _send(
+        self, method: str, path: str, result: object, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any: ...
+    async def _send(
+        self, method: str, path: str, result: Any, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any:
         response = await self._client._request(self._client._prepare(method, path, **request))
         return _result(result, response, hint, error_model or self._client._settings.error_model)
 
-    async def _send_raw(self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any) -> RawResult:
+    async def _send_raw(
+        self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> RawResult:
         response = await self._client._request(self._client._prepare(method, path, **request))
         response = _checked(response, hint, error_model or self._client._settings.error_model)
         return RawResult(response.status_code, response.headers, response.content)
@@ -97,11 +126,20 @@ class AsyncResource:
             await response.aclose()
 
     async def _pages(
-        self, method: str, path: str, page: type[_M], *, paging: Paging = Paging(), error_model: Any = None, **request: Any
+        self,
+        method: str,
+        path: str,
+        page: type[_M],
+        *,
+        paging: Paging = Paging(),
+        error_model: Any = None,
+        **request: Any,
     ) -> AsyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
         errors = error_model or self._client._settings.error_model
-        return await _fetch_async(self._client, page, prepared, frozenset({prepared.url}), paging._replace(errors=errors))
+        return await _fetch_async(
+            self._client, page, prepared, frozenset({prepared.url}), paging._replace(errors=errors)
+        )
 
     async def _paginate(
         self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any

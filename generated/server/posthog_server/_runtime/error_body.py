@@ -28,7 +28,9 @@ import pydantic
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 _ROLES: dict[str, str] = {
-    **dict.fromkeys(("detail", "message", "errordescription", "errormessage", "msg", "description", "reason"), "detail"),
+    **dict.fromkeys(
+        ("detail", "message", "errordescription", "errormessage", "msg", "description", "reason"), "detail"
+    ),
     "error": "detail",
     "title": "title",
     **dict.fromkeys(("type", "kind", "errortype", "category"), "type"),
@@ -47,7 +49,13 @@ def reason(status: int) -> str:
 
 def problem(status: int, detail: str, code: str, attr: str | None) -> dict[str, Any]:
     """RFC 9457 problem details, with the runtime's `code` (and `attr`) as extension members."""
-    body: dict[str, Any] = {"type": "about:blank", "title": reason(status), "status": status, "detail": detail, "code": code}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": reason(status),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
     if attr is not None:
         body["attr"] = attr
     return body
@@ -135,7 +143,9 @@ def _replace(data: dict[str, Any], model: type[pydantic.BaseModel], loc: tuple[A
         data[str(loc[0])] = _filler(annotation)
 
 
-def shaped(model: type[pydantic.BaseModel], status: int, detail: str, code: str, type_: str, attr: str | None) -> bytes | None:
+def shaped(
+    model: type[pydantic.BaseModel], status: int, detail: str, code: str, type_: str, attr: str | None
+) -> bytes | None:
     """The error as JSON in `model`'s shape, or None where the model cannot hold it."""
     facts = {"status": status, "detail": detail, "code": code, "type": type_, "attr": attr, "title": reason(status)}
     data = _fill(model, facts)
