@@ -23,8 +23,12 @@ from generator.model.ir import Paging
 from generator.spec import OperationView
 
 STYLES = ("next", "cursor", "offset", "page", "link", "all")
-ITEM_FIELDS = ("results", "data", "items", "records", "entries", "values", "elements", "objects", "nodes", "rows", "hits")
-NEXT_FIELDS = ("next", "next_url", "nexturl", "next_page_url", "nextpageurl", "next_link", "nextlink", "@odata.nextlink")
+ITEM_FIELDS = (
+    "results", "data", "items", "records", "entries", "values", "elements", "objects", "nodes", "rows", "hits",
+)
+NEXT_FIELDS = (
+    "next", "next_url", "nexturl", "next_page_url", "nextpageurl", "next_link", "nextlink", "@odata.nextlink",
+)
 PREVIOUS_FIELDS = ("previous", "prev", "previous_url", "prev_url", "previous_page_url")
 CURSOR_FIELDS = (
     "next_cursor", "nextcursor", "next_page_token", "nextpagetoken", "next_token", "nexttoken",
@@ -36,8 +40,13 @@ CURSOR_PARAMS = (
 )
 OFFSET_PARAMS = ("offset", "skip", "start")
 PAGE_PARAMS = ("page", "page_number", "pagenumber", "page_no", "p")
-LIMIT_PARAMS = ("limit", "per_page", "perpage", "page_size", "pagesize", "size", "max_results", "maxresults", "take", "top", "count")
-TOTAL_FIELDS = ("count", "total", "total_count", "totalcount", "total_results", "totalresults", "total_items", "totalitems")
+LIMIT_PARAMS = (
+    "limit", "per_page", "perpage", "page_size", "pagesize", "size", "max_results", "maxresults", "take", "top",
+    "count",
+)
+TOTAL_FIELDS = (
+    "count", "total", "total_count", "totalcount", "total_results", "totalresults", "total_items", "totalitems",
+)
 PAGES_FIELDS = ("total_pages", "totalpages", "pages", "page_count", "pagecount", "num_pages", "last_page", "lastpage")
 _KEYS = ("items", "next", "previous", "param", "limit", "total", "pages")
 
@@ -59,7 +68,8 @@ def paging(
     query = {p.name.lower(): p.name for p in op.parameters if p.location == "query"}
     fields = {str(name).lower(): str(name) for name in props}
     arrays = {k: v for k, v in fields.items() if _is_array(props[v])}
-    items = "" if _is_array(target) else (_first(ITEM_FIELDS, arrays) or (next(iter(arrays.values())) if len(arrays) == 1 else ""))
+    only = next(iter(arrays.values())) if len(arrays) == 1 else ""
+    items = "" if _is_array(target) else (_first(ITEM_FIELDS, arrays) or only)
     limit = _first(LIMIT_PARAMS, query)
     position = _first(OFFSET_PARAMS, query) or _first(PAGE_PARAMS, query) or _first(CURSOR_PARAMS, query)
     found: Paging | None = None
@@ -99,7 +109,8 @@ def _declared(
     if isinstance(value, str):
         value = {"style": value}
     if not isinstance(value, dict) or value.get("style") not in STYLES:
-        warnings.append((f"x-pagination ignored: false, one of {', '.join(STYLES)}, or an object with a style expected", pointer))
+        expected = f"false, one of {', '.join(STYLES)}, or an object with a style expected"
+        warnings.append((f"x-pagination ignored: {expected}", pointer))
         return guess if guess.style else None
     base = guess
     chosen: dict[str, str] = {"style": str(value["style"])}
