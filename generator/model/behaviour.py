@@ -13,7 +13,7 @@ from typing import Any
 
 from generator import paths
 from generator.model import text
-from generator.model.ir import Behaviour, Operation, Param, Resource
+from generator.model.ir import Behaviour, Operation, Paging, Param, Resource
 from generator.model.types import Nullable, TypeNode, is_primitive
 from generator.spec import OperationView
 
@@ -36,7 +36,8 @@ def forbids(responses: Mapping[str, Any]) -> bool:
 
 def behaviour(
     op: OperationView, params: tuple[Param, ...], known: frozenset[str],
-    *, result_model: str | None, result_id_type: TypeNode, result_kind: str, paginated: bool, not_allowed: str,
+    *, result_model: str | None, result_id_type: TypeNode, result_kind: str, paging: Paging | None, not_allowed: str,
+    result_type: str,
 ) -> Behaviour:
     method = op.method
     segments = paths.segments(op.path)
@@ -60,14 +61,16 @@ def behaviour(
     id_kind = _id_kind(id_param.type if id_param else result_id_type)
     unique = op.extensions.get("x-unique-by")
     unique_by = text.literal(tuple(str(u) for u in unique) if isinstance(unique, list) else ())
-    call = _memory_call(kind, result_kind if result_model or result_kind != "model" else "other", paginated)
+    if kind == "list" and paging is not None and result_kind == "model":
+        return Behaviour(kind, text.literal(collection), id_kind, unique_by, "list", result_type, not_allowed, paging)
+    call = _memory_call(kind, result_kind if result_model or result_kind != "model" else "other")
     return Behaviour(kind, text.literal(collection), id_kind, unique_by, call, result_model or "", not_allowed)
 
 
-def _memory_call(kind: str, result_kind: str, paginated: bool) -> str:
+def _memory_call(kind: str, result_kind: str) -> str:
     """Which in-memory behaviour fits; anything the store cannot honour is left to answer 501."""
     if kind == "list":
-        return "list" if paginated and result_kind == "model" else "unsupported"
+        return "unsupported"
     if kind in ("create", "retrieve", "update"):
         return kind if result_kind == "model" else "unsupported"
     if kind == "destroy":

@@ -10,7 +10,7 @@ from generator.config import Settings
 from generator.errors import Finding
 from generator.model import imports, names, readme, text, types
 from generator.model.ir import Alias, Api
-from generator.model.operations import build_resources
+from generator.model.operations import build_resources, common_error_model
 from generator.model.schemas import SchemaTypes
 from generator.spec import read_spec
 
@@ -30,7 +30,8 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     view = read_spec(spec, pointers or {})
     types = SchemaTypes(spec, warnings, view.schemas, taken={client_class, f"Async{client_class}"})
     types.build_components()
-    resources = build_resources(view, types)
+    error_model = common_error_model(view, types)
+    resources = build_resources(view, types, error_model)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
@@ -42,11 +43,11 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     model_names = tuple([*types.enums, *types.models, *types.aliases])
     used_by_kind = {
         "models": imports.models_uses(models, enums, aliases),
-        "client": imports.client_uses(resources),
+        "client": imports.client_uses(resources) | {error_model},
         "requests": imports.requests_uses(resources),
         "interface": imports.interface_uses(resources),
         "memory": imports.memory_uses(resources),
-        "app": imports.app_uses(resources),
+        "app": imports.app_uses(resources) | {error_model},
     }
     readme_names = readme.Names(
         client_package, client_class, f"Async{client_class}", f"{prefix}_HOST", f"{prefix}_{_api_key_name(spec)}", f"{prefix}_LOG"
@@ -90,6 +91,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         tag_groups=readme.tag_groups(spec, resources),
         warnings=tuple(warnings),
         media_exports=imports.media_exports(resources, models),
+        error_model=error_model,
     )
 
 

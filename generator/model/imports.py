@@ -100,6 +100,7 @@ def client_uses(resources: tuple[Resource, ...]) -> set[str]:
     for op in (op for r in resources for op in r.operations):
         found |= _signature(op, with_body=True) | uses(op.result)
         found |= {"cast"} if op.client_cast else set()
+        found |= {op.error_model} if op.error_model else set()
         found |= {"overload"} if op.client_overloads else set()
         if op.pagination:
             found |= uses(op.pagination.item) | _signature(op, with_body=False) | {"Iterator", "AsyncIterator"}
@@ -142,6 +143,7 @@ def memory_uses(resources: tuple[Resource, ...]) -> set[str]:
 
 def app_uses(resources: tuple[Resource, ...]) -> set[str]:
     found = {"APIRouter", "FastAPI", "Mapping"}
+    found |= {op.error_model for op in _operations(resources) if op.error_model}
     return found | {name for op in _operations(resources) if op.body for name in uses(op.body.type)}
 
 

@@ -150,14 +150,57 @@ class Signatures:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """How a list pages, as plain wire names ("" where the page has no such part)."""
+
+    style: str  # next (a next-page URL in the body), cursor, offset, page, link (RFC 8288 header), all (one page)
+    items: str  # the array of items in the page object; "" when the answer is the array itself
+    next: str  # the next page's URL (style next) or cursor (style cursor)
+    previous: str  # the previous page's URL
+    param: str  # the query parameter moved from page to page: the offset, page number or cursor
+    limit: str  # the query parameter of the page size
+    total: str  # the count of every item
+    pages: str  # the count of pages
+    numbered: bool = False  # `param` counts pages (1, 2, …) rather than items
+
+    def keywords(self, defaults: dict[str, object], names: tuple[str, ...]) -> str:
+        """`name=literal, ...` for each of `names` whose value is not the runtime's default, as source."""
+        return ", ".join(f"{n}={literal(getattr(self, n))}" for n in names if getattr(self, n) != defaults[n])
+
+
+# What the runtimes assume when a list says nothing else: Django REST framework's limit/offset envelope.
+DEFAULT_PAGING: dict[str, object] = dict(
+    style="next", items="results", next="next", previous="previous", param="offset", limit="limit", total="count",
+    pages="", numbered=False,
+)
+# The facts each runtime reads for a style (the client takes `items` as a Python attribute, apart).
+_CLIENT_PAGING = {
+    "next": ("style", "next"), "cursor": ("style", "next", "param"), "offset": ("style", "param", "limit", "total"),
+    "page": ("style", "param", "limit", "pages"), "link": ("style",), "all": ("style",),
+}
+_SERVER_PAGING = ("style", "items", "next", "previous", "param", "limit", "total", "pages", "numbered")
+
+
+@dataclass(frozen=True)
 class Pagination:
     item: TypeNode  # the type of each item of a page
     iterator_name: str  # the client's walk-every-page method
+    pages_name: str  # the client's method returning the first page object
+    paging: Paging
+    items_attr: str  # the Python attribute of the page model holding the items, "" when the page is a list
 
     @property
     def item_type(self) -> str:
         return render(self.item)
-    pages_name: str  # the client's method returning the first page object
+
+    @property
+    def client_paging(self) -> str:
+        """The client runtime's `paging=` argument, or "" for the default."""
+        wanted = _CLIENT_PAGING[self.paging.style]
+        style = self.paging.keywords(DEFAULT_PAGING, wanted[:1])
+        items = f"items={literal(self.items_attr)}" if self.items_attr != DEFAULT_PAGING["items"] else ""
+        args = ", ".join(a for a in (style, items, self.paging.keywords(DEFAULT_PAGING, wanted[1:])) if a)
+        return f"paging=_rt.Paging({args})" if args else ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +214,7 @@ class Behaviour:
     memory_call: str  # the in-memory store method serving it, or "unsupported" (answers 501)
     result_model: str  # the model class the store builds, or ""
     detail: str  # Python literal: the 405's description when the spec forbids the method, else ""
+    paging: Paging | None = None  # how the fake pages a list
 
     @property
     def memory_args(self) -> str:
@@ -179,7 +223,11 @@ class Behaviour:
             return self.detail
         if self.memory_call in ("destroy", "action_read", "action_create"):
             return f'ctx, {self.collection}, id_kind="{self.id_kind}", unique_by={self.unique_by}'
-        return f'ctx, {self.collection}, {self.result_model}, id_kind="{self.id_kind}"'
+        args = f'ctx, {self.collection}, {self.result_model}, id_kind="{self.id_kind}"'
+        wanted = _SERVER_PAGING[:2] if self.paging and self.paging.style == "all" else _SERVER_PAGING
+        paging = self.paging.keywords(DEFAULT_PAGING, wanted) if self.paging else ""
+        return f"{args}, paging=_mem.Paging({paging})" if paging else args
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -220,6 +268,7 @@ class Operation:
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
     idempotency_header: str  # Python literal of the header carrying an idempotency key (x-idempotency-key), or ""
     soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
+    error_model: str = ""  # the model class of the operation's error schema where it is not the document's common one
 
     @property
     def events_type(self) -> str:
@@ -237,6 +286,17 @@ class Resource:
     router_name: str
     doc: str
     operations: tuple[Operation, ...]
+
+    @property
+    def soft_deletes(self) -> tuple[tuple[str, str], ...]:
+        """(collection literal, the fields and values of a soft-deleted row as a dict literal) of each collection
+        an operation of this resource soft-deletes (`x-soft-delete`): the fake hides such rows."""
+        found = {
+            op.behaviour.collection: "{" + ", ".join(f"{wire}: {value}" for wire, value in op.soft_delete) + "}"
+            for op in self.operations
+            if op.soft_delete
+        }
+        return tuple(found.items())
 
 
 @dataclass(frozen=True)
@@ -295,3 +355,4 @@ class Api:
     warnings: tuple[Finding, ...]  # (message, JSON pointer)
     # package ("client"/"server") -> the media names it re-exports (File, Event...) when the document uses them
     media_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    error_model: str = ""  # the model class of the document's common error schema; "" for RFC 9457 problem details

@@ -9,7 +9,8 @@ from generator import paths
 from generator.errors import Finding, pointer_join
 from generator.model import media, names, signatures, text
 from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
-from generator.model.ir import Argument, Body, Field, Operation, Pagination, Param, Resource
+from generator.model.ir import Argument, Body, Field, Operation, Pagination, Paging, Param, Resource
+from generator.model.pagination import paging as detect_paging
 from generator.model.schemas import SchemaTypes
 from generator.model.types import FILE, NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
 
@@ -31,7 +32,8 @@ _RESOURCE_RESERVED = names.RUNTIME_NAMES | {
 }
 
 
-def build_resources(spec: SpecView, types: SchemaTypes) -> tuple[Resource, ...]:
+def build_resources(spec: SpecView, types: SchemaTypes, common: str = "") -> tuple[Resource, ...]:
+    """`common`: the document's common error model (`common_error_model`), which operations need not name."""
     by_tag: dict[str, list[OperationView]] = {}
     for op in spec.operations:
         tags = op.tags or (_fallback_tag(op.path),)
@@ -48,7 +50,7 @@ def build_resources(spec: SpecView, types: SchemaTypes) -> tuple[Resource, ...]:
     resources = []
     for tag, attr, place in zip(tags, attrs, places):
         base = names.pascal(attr)
-        resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known)
+        resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known, common)
         resources.append(
             Resource(
                 tag=text.literal(tag),
@@ -71,7 +73,8 @@ def _fallback_tag(path: str) -> str:
 
 
 def _operations(
-    spec: SpecView, types: SchemaTypes, tag: str, attr: str, entries: list[OperationView], known: frozenset[str]
+    spec: SpecView, types: SchemaTypes, tag: str, attr: str, entries: list[OperationView], known: frozenset[str],
+    common: str,
 ) -> tuple[Operation, ...]:
     prefix = names.snake(tag).rstrip("_") + "_"
     candidates = []
@@ -86,12 +89,14 @@ def _operations(
     method_names = names.unique(candidates, f"{tag} method", types.warnings, places=places, fixed=fixed)
     taken = set(method_names)
     return tuple(
-        _operation(spec, types, attr, op, method_name, taken, known) for op, method_name in zip(entries, method_names)
+        _operation(spec, types, attr, op, method_name, taken, known, common)
+        for op, method_name in zip(entries, method_names)
     )
 
 
 def _operation(
-    spec: SpecView, types: SchemaTypes, attr: str, op: OperationView, method_name: str, taken: set[str], known: frozenset[str]
+    spec: SpecView, types: SchemaTypes, attr: str, op: OperationView, method_name: str, taken: set[str],
+    known: frozenset[str], common: str,
 ) -> Operation:
     path, method = op.path, op.method
     context = names.pascal(f"{attr}_{method_name}")
@@ -100,10 +105,13 @@ def _operation(
     status, result_node, result_kind, result_schema = _result(types, op, context)
     result_type = render(result_node)
     pagination = None
-    page_items = _page_items(types, result_schema)
-    if page_items is not None and method == "get":
+    paging, unclassified = _paging(types, op, status, result_schema) if method == "get" else (None, "")
+    page_items = _page_items(types, result_schema, paging)
+    items_attr = _items_attr(types, result_node, paging.items) if paging is not None else ""
+    if paging is not None and paging.style != "all" and page_items is not None and bool(items_attr) == bool(paging.items):
         item_type = types.type_of(page_items, context + "Item").full
-        pagination = Pagination(item_type, _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op))
+        iterator, pages = _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op)
+        pagination = Pagination(item_type, iterator, pages, paging, items_attr)
     # A binary answer streams for any method (the variant takes the body too); an undocumented one for GET only.
     streamable = (method == "get" and result_kind == "raw") or result_kind == "binary"
     events_item = _events(types, op, context) if result_kind in ("model", "events") else None
@@ -122,7 +130,6 @@ def _operation(
     idempotency = _idempotency_header(spec, op, types.warnings)
     call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
-    stream_args = call_args if result_kind == "binary" else read_args
     arguments = signatures.client_signatures(params, body)
 
     def source(args: tuple[Argument, ...]) -> str:
@@ -130,12 +137,30 @@ def _operation(
 
     signature, read_signature = source(arguments.method), source(arguments.read)
     plain = _is_plain_type(result_node, types)
+    own_errors = _error_model(types, op, context)
+    error_model = own_errors if own_errors != common else ""
+    if error_model:
+        call_args, read_args = f"error_model={error_model}, {call_args}", f"error_model={error_model}, {read_args}"
+    stream_args = call_args if result_kind == "binary" else read_args
+    page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
     runtime_call = {"raw": "_send_raw", "binary": "_send_bytes", "text": "_send_text"}.get(result_kind)
     if runtime_call:
         client_call = f'self.{runtime_call}("{http_method}", {client_path}, {call_args})'
     else:
         client_call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
     result_model = result_node.name if isinstance(result_node, Named) and result_node.kind == "model" else None
+    served = behaviour(
+        op, params, known, result_model=result_model, result_id_type=_result_id_type(result_schema, types, paging),
+        result_kind=result_kind, paging=paging, not_allowed=not_allowed, result_type=result_type,
+    )
+    if served.kind == "list" and unclassified:
+        types.warnings.append((
+            f"cannot tell how this list pages (its items are in {unclassified!r}): declare x-pagination on the"
+            " operation (style next, cursor, offset, page, link or all)",
+            op.pointer,
+        ))
+    if served.memory_call == "unsupported":
+        types.warnings.append((f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer))
     return Operation(
         method_name=method_name,
         http_method=http_method,
@@ -155,8 +180,8 @@ def _operation(
         arguments=arguments,
         client_call=client_call,
         client_cast="" if plain or result_kind != "model" else text.literal(result_type),
-        page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
-        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {read_args})' if pagination else "",
+        page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
+        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
         stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if streamable else "",
         stream_signature=signature if result_kind == "binary" else read_signature,
         events_item=events_item,
@@ -169,15 +194,12 @@ def _operation(
         request_class=types.fresh(f"{context}Request", place=op.pointer),
         server_path=text.literal(signatures.server_path(path, params)),
         server_result=_server_result(result_kind, result_type, events_item),
-        behaviour=behaviour(
-            op, params, known, result_model=result_model,
-            result_id_type=_result_id_type(result_schema, types), result_kind=result_kind,
-            paginated=pagination is not None, not_allowed=not_allowed,
-        ),
+        behaviour=served,
         example_call=signatures.example_call(method_name, params, body),
         route_params=signatures.route_params(params),
         idempotency_header=idempotency,
         soft_delete=_soft_delete(op, types.warnings),
+        error_model=error_model,
     )
 
 
@@ -209,6 +231,40 @@ def _success_media(op: OperationView) -> str:
     response = op.responses.get(_success(op)[1])
     found = media.preferred(response.content) if response is not None else None
     return found.media_type if found is not None else ""
+
+
+def _error_schema(op: OperationView) -> SchemaView | None:
+    """The operation's error schema: of its first documented 4xx response with a JSON body, else of `4XX`, else
+    of `default` (unless `default` is its success)."""
+    responses = op.responses
+    codes = sorted(s for s in responses if s.isdigit() and 400 <= int(s) < 500)
+    success = any(s.isdigit() and 200 <= int(s) < 300 or s == "2XX" for s in responses)
+    for status in [*codes, "4XX", *(["default"] if success else [])]:
+        response = responses.get(status)
+        found = media.preferred(response.content) if response is not None else None
+        if found is not None and found.schema is not None and media.kind(found.media_type) == "json":
+            return found.schema
+    return None
+
+
+def _error_model(types: SchemaTypes, op: OperationView, context: str) -> str:
+    """The model class of the operation's error schema, or "" (none, or not an object)."""
+    schema = _error_schema(op)
+    node = types.type_of(schema, context + "Error").full if schema is not None else None
+    return node.name if isinstance(node, Named) and node.kind == "model" else ""
+
+
+def common_error_model(spec: SpecView, types: SchemaTypes) -> str:
+    """The document's common error model: the component schema most operations answer their errors with (the
+    first met on a tie), "" where none does."""
+    counts: dict[str, int] = {}
+    for op in spec.operations:
+        schema = _error_schema(op)
+        key = schema.component if schema is not None else None
+        name = types.component_names.get(key) if key else None
+        if name in types.models:
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else ""
 
 
 def _soft_delete(op: OperationView, warnings: list[Finding]) -> tuple[tuple[str, str], ...]:
@@ -246,15 +302,15 @@ def _fresh(candidate: str, taken: set[str], types: SchemaTypes, op: OperationVie
     return name
 
 
-def _result_id_type(result: SchemaView | None, types: SchemaTypes) -> TypeNode:
+def _result_id_type(result: SchemaView | None, types: SchemaTypes, paging: Paging | None) -> TypeNode:
     """The type of the `id` of a result, or of its page items."""
     if result is None:
         return STR
     props, _ = types.properties(result.target)
     if "id" in props:
         return types.type_of(props["id"], "Id").node
-    page = _page_items(types, result)
-    return _result_id_type(page, types) if page is not None else STR
+    page = _page_items(types, result, paging)
+    return _result_id_type(page, types, None) if page is not None else STR
 
 
 def _is_plain_type(node: TypeNode, types: SchemaTypes) -> bool:
@@ -362,15 +418,35 @@ def _events(types: SchemaTypes, op: OperationView, context: str) -> TypeNode | N
     return types.type_of(stream.schema, context + "Event").full if stream.schema is not None else STR
 
 
-def _page_items(types: SchemaTypes, schema: SchemaView | None) -> SchemaView | None:
+def _paging(types: SchemaTypes, op: OperationView, status: int, schema: SchemaView | None) -> tuple[Paging | None, str]:
+    """How the list pages (model/pagination.py reads the result schema and its properties as written)."""
     if schema is None:
+        return None, ""
+    target = schema.target
+    props = {}
+    if "array" not in target.types:
+        props = {k: v.target.raw if v is not None else {} for k, v in types.properties(target)[0].items()}
+    response = op.responses.get(str(status))
+    return detect_paging(op, target.raw, props, response.headers if response else (), types.warnings)
+
+
+def _page_items(types: SchemaTypes, schema: SchemaView | None, paging: Paging | None) -> SchemaView | None:
+    """The schema of a page's items."""
+    if paging is None or schema is None:
         return None
-    props, _ = types.properties(schema.target)
-    results = props.get("results")
-    results = results.target if results is not None else None
-    if "next" in props and results is not None and "array" in results.types:
-        return results.items or types.reader.empty(results.pointer)
-    return None
+    target = schema.target
+    holder: SchemaView | None = target
+    if paging.items:
+        holder = types.properties(target)[0].get(paging.items)
+        holder = holder.target if holder is not None else None
+    return (holder.items or types.reader.empty(holder.pointer)) if holder is not None else None
+
+
+def _items_attr(types: SchemaTypes, page: TypeNode, wire: str) -> str:
+    """The Python name of the page model's field holding the items ("" when the page is the list itself)."""
+    if not wire or not isinstance(page, Named) or page.name not in types.models:
+        return ""
+    return next((f.name for f in types.models[page.name].fields if f.wire_name == wire), "")
 
 
 def _scopes(op: OperationView) -> list[str]:

@@ -96,8 +96,10 @@ def _body(request: Any, at: Any, schemas: SchemaReader) -> BodyView | None:
 def _response(status: str, response: Any, at: Any, schemas: SchemaReader) -> ResponseView | None:
     if not isinstance(response, dict):
         return None
+    headers = response.get("headers")
+    names = tuple(str(name) for name in headers) if isinstance(headers, dict) else ()
     content = _content(response.get("content"), at(response), schemas)
-    return ResponseView(status, at(response), str(response.get("description") or ""), content)
+    return ResponseView(status, at(response), str(response.get("description") or ""), content, names)
 
 
 def _extensions(node: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class ResponseView:
     pointer: str
     description: str
     content: tuple[MediaView, ...]
+    headers: tuple[str, ...] = ()  # the names of the documented response headers, as written
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .models import (
     DatasetInput,
     DatasetItem,
     DatasetItemInput,
+    ErrorResponse,
     Format,
     OrderByItem,
     PaginatedDataColorThemeList,
@@ -36,6 +37,7 @@ _SETTINGS = _rt.Settings(
     default_host="https://us.posthog.com",
     user_agent="posthog_client/1.0.0",
     log_env="POSTHOG_LOG",
+    error_model=ErrorResponse,
 )
 
 

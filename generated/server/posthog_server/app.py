@@ -15,6 +15,7 @@ from .models import (
     DataColorThemeInput,
     DatasetInput,
     DatasetItemInput,
+    ErrorResponse,
     PatchedDataColorTheme,
     PatchedDataset,
     PatchedDatasetItem,
@@ -403,6 +404,7 @@ def create_app(
         keys_env=KEYS_ENV,
         max_body_bytes=max_body_bytes,
         invalid_key_message="Invalid personal API key.",
+        error_model=ErrorResponse,
     )
     app.include_router(dashboards_router(dashboards or memory.MemoryDashboardsApi(store)))
     app.include_router(data_color_themes_router(data_color_themes or memory.MemoryDataColorThemesApi(store)))

@@ -63,6 +63,7 @@ class MemoryDatasetItemsApi(interface.DatasetItemsApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
+        store.soft_delete("dataset_items", {"deleted": True})
 
     async def list(self, request: requests.DatasetItemsListRequest, ctx: _rt.Context) -> PaginatedDatasetItemList:
         return self._store.list(ctx, "dataset_items", PaginatedDatasetItemList, id_kind="uuid")
@@ -85,6 +86,7 @@ class MemoryEnvironmentDatasetsApi(interface.EnvironmentDatasetsApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
+        store.soft_delete("datasets", {"deleted": True})
 
     async def list(self, request: requests.EnvironmentDatasetsListRequest, ctx: _rt.Context) -> PaginatedDatasetList:
         return self._store.list(ctx, "datasets", PaginatedDatasetList, id_kind="uuid")
@@ -107,6 +109,7 @@ class MemoryDatasetsApi(interface.DatasetsApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
+        store.soft_delete("datasets", {"deleted": True})
 
     async def list(self, request: requests.DatasetsListRequest, ctx: _rt.Context) -> PaginatedDatasetList:
         return self._store.list(ctx, "datasets", PaginatedDatasetList, id_kind="uuid")

@@ -44,6 +44,7 @@ from .http import IDEMPOTENT_METHODS, MAX_RETRY_AFTER, RETRY_STATUSES, AsyncClie
 from .http import _retry_after as _retry_after
 from .options import RequestOptions
 from .pages import AsyncPage, SyncPage
+from .pages import Paging as Paging
 from .resources import AsyncResource, SyncResource
 from .results import (
     ApiResponse,

@@ -10,7 +10,9 @@ import pydantic
 
 
 class ApiError(Exception):
-    """An error answer (or none, for `ApiConnectionError`). `detail` is the `detail` field of a JSON error body."""
+    """An error answer (or none, for `ApiConnectionError`). `error_body` is the parsed error body: a model of the
+    error schema the document gives for the operation where the body matches it, else the JSON value (None if the
+    body is not JSON); `detail` is its message (its `detail`, `message`, `error`, `title`… field)."""
 
     def __init__(
         self,
@@ -22,10 +24,11 @@ class ApiError(Exception):
         body: str = "",
         detail: str | None = None,
         response: httpx.Response | None = None,
+        error_body: Any = None,
     ) -> None:
         super().__init__(message)
         self.status_code, self.method, self.url, self.body = status_code, method, url, body
-        self.detail, self.response = detail, response
+        self.detail, self.response, self.error_body = detail, response, error_body
 
 
 class BadRequestError(ApiError):
@@ -89,26 +92,75 @@ _ERRORS.update({404: NotFoundError, 405: MethodNotAllowedError, 409: ConflictErr
 _ERRORS[429] = RateLimitError
 
 
-def _error(response: httpx.Response, hint: str = "") -> ApiError:
-    """`405 Method Not Allowed: DELETE https://…: <detail>. <hint>` (the hint is only shown for a 405)."""
+# Where an error body keeps its message, most telling first (compared without case, `_` or `-`).
+_MESSAGE_FIELDS = (
+    "detail",
+    "message",
+    "errormessage",
+    "errordescription",
+    "error",
+    "msg",
+    "title",
+    "description",
+    "reason",
+)
+
+
+def _message(data: Any, depth: int = 0) -> str | None:
+    """The message of an error body: a string under a well-known name, looked for in an `error` object or the
+    first of an `errors` list too."""
+    if isinstance(data, list) and data and depth < 3:
+        return _message(data[0], depth + 1)
+    if not isinstance(data, dict) or depth >= 3:
+        return None
+    named = {str(k).lower().replace("_", "").replace("-", ""): v for k, v in data.items()}
+    for name in _MESSAGE_FIELDS:
+        value = named.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    for name in ("error", "errors"):
+        found = _message(named.get(name), depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _error(response: httpx.Response, hint: str = "", model: Any = None) -> ApiError:
+    """`405 Method Not Allowed: DELETE https://…: <detail>. <hint>` (the hint is only shown for a 405). `model`:
+    the pydantic model of the operation's error schema, or None."""
     method, url, body, status = response.request.method, str(response.request.url), response.text, response.status_code
-    detail = None
-    if body.lstrip().startswith("{"):
+    data: Any = None
+    if body.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(body)
-            detail = str(data["detail"]) if isinstance(data, dict) and data.get("detail") is not None else None
         except ValueError:
             pass
+    parsed = data
+    if model is not None and data is not None:
+        try:
+            parsed = model.model_validate(data)
+        except pydantic.ValidationError:
+            pass
+    detail = _message(data)
     message = f"{status} {response.reason_phrase}: {method} {url}"
     message += ": " + " ".join(detail.split()).rstrip(".") if detail else ""
     message += ". " + hint if hint and status == 405 else ""
     cls = _ERRORS.get(status) or (ServerError if status >= 500 else ApiError)
-    return cls(message, status_code=status, method=method, url=url, body=body, detail=detail, response=response)
+    return cls(
+        message,
+        status_code=status,
+        method=method,
+        url=url,
+        body=body,
+        detail=detail,
+        response=response,
+        error_body=parsed,
+    )
 
 
-def _checked(response: httpx.Response, hint: str = "") -> httpx.Response:
+def _checked(response: httpx.Response, hint: str = "", model: Any = None) -> httpx.Response:
     if not response.is_success:
-        raise _error(response, hint)
+        raise _error(response, hint, model)
     return response
 
 

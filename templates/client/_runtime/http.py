@@ -38,6 +38,7 @@ class Settings(NamedTuple):
     default_host: str
     user_agent: str
     log_env: str = ""  # the environment variable that switches logging on (`debug` or `info`)
+    error_model: Any = None  # the model of the document's common error schema: error bodies are parsed into it
 
 
 def _retry_after(value: str | None) -> float | None:

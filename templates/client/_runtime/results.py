@@ -138,10 +138,10 @@ def _parse(result: Any, content: bytes) -> Any:
         gc.enable()
 
 
-def _result(result: Any, response: httpx.Response, hint: str = "") -> Any:
+def _result(result: Any, response: httpx.Response, hint: str = "", error_model: Any = None) -> Any:
     """An answer's parsed body: an `ApiError` for an error status, a `ResponseValidationError` for a success body
     that does not match its schema."""
-    content = _checked(response, hint).content
+    content = _checked(response, hint, error_model).content
     try:
         return _parse(result, content)
     except pydantic.ValidationError as exc:

@@ -9,13 +9,16 @@ To keep them in your own database, implement `Backend` (see `backend`) and pass 
 from __future__ import annotations
 
 from .backend import Backend, MemoryBackend, Record, Records
+from .paging import Paging
 from .sqlite import SqliteBackend
-from .store import DEFAULT_PAGE_SIZE, Store
+from .store import DEFAULT_PAGE_SIZE, Conventions, Store
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "Backend",
+    "Conventions",
     "MemoryBackend",
+    "Paging",
     "Record",
     "Records",
     "SqliteBackend",

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import pydantic
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -45,7 +46,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     break
                 if declared > limit:
-                    await _too_large(limit).response()(scope, receive, send)
+                    await _too_large(limit).response(_app_model(scope))(scope, receive, send)
                     return
                 break
         received = 0
@@ -71,51 +72,57 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await _too_large(limit).response()(scope, receive, send)
+                await _too_large(limit).response(_app_model(scope))(scope, receive, send)
 
 
 # --------------------------------------------------------------------------------------------------- the app
+
+
+def _app_model(scope: Scope) -> Any:
+    """The document's common error schema (the model `make_app` was given), or None."""
+    app = scope.get("app")
+    return getattr(getattr(app, "state", None), "error_model", None)
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     headers: dict[str, str] = dict(getattr(exc, "headers", None) or {})
     if status == 404:
-        return ApiError(404, "Not found.", code="not_found", headers=headers).response()
+        return ApiError(404, "Not found.", code="not_found", headers=headers).response(_app_model(request.scope))
     if status == 405:
         allowed = sorted(_allowed_methods(request))
         if allowed:
             headers["Allow"] = ", ".join(allowed)
         return ApiError(
             405, f'Method "{request.method}" not allowed.', code="method_not_allowed", headers=headers
-        ).response()
+        ).response(_app_model(request.scope))
     detail = getattr(exc, "detail", None)
-    return ApiError(status, str(detail or "Error."), headers=headers).response()
+    return ApiError(status, str(detail or "Error."), headers=headers).response(_app_model(request.scope))
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, ApiError):
-        return exc.response()
-    return _server_error().response()
+        return exc.response(_app_model(request.scope))
+    return _server_error().response(_app_model(request.scope))
 
 
 async def _body_too_large(request: Request, exc: Exception) -> Response:
     limit = exc.limit if isinstance(exc, BodyTooLarge) else DEFAULT_MAX_BODY_BYTES
-    return _too_large(limit).response()
+    return _too_large(limit).response(_app_model(request.scope))
 
 
 async def _request_validation(request: Request, exc: Exception) -> Response:
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     if not errors:
-        return ApiError(400, "Invalid input.", type="validation_error").response()
+        return ApiError(400, "Invalid input.", type="validation_error").response(_app_model(request.scope))
     first = errors[0]
     loc = [part for part in first.get("loc", ()) if part not in ("body", "query", "path", "header", "cookie")]
-    return _validation_error(first, attr=_loc_attr(loc)).response()
+    return _validation_error(first, attr=_loc_attr(loc)).response(_app_model(request.scope))
 
 
 async def _unhandled(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error in %s %s: %r", request.method, request.url.path, exc)
-    return _server_error().response()
+    return _server_error().response(_app_model(request.scope))
 
 
 def make_app(
@@ -126,16 +133,20 @@ def make_app(
     keys_env: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     invalid_key_message: str = DEFAULT_INVALID_KEY_MESSAGE,
+    error_model: type[pydantic.BaseModel] | None = None,
 ) -> FastAPI:
     """The FastAPI app with the error handlers, API keys and the request body limit.
 
     `keys` maps each key to its scopes or to `{"scopes": [...], "user": {...}}`; without it they are read from
     `$keys_env` (a JSON object) or the file `$keys_env_FILE`. A bad configuration raises `KeyConfigError`.
+    Errors are answered in the shape of `error_model` (the document's common error schema), by default as
+    RFC 9457 problem details; an operation may name its own (`route(error_model=...)`).
     """
     app = FastAPI(title=title, version=version)
     app.state.api_keys = KeyRing(load_keys(keys, keys_env))
     app.state.invalid_key_message = invalid_key_message
     app.state.max_body_bytes = max_body_bytes
+    app.state.error_model = error_model
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(BodyTooLarge, _body_too_large)

@@ -97,6 +97,8 @@ class Context:
     """The name of the implementing method, e.g. `list`."""
     accept: str = ""
     """The request's `Accept` header (`text/event-stream` when the client asks for events)."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """Headers to add to the answer of a handler that returns a model or a value (e.g. `Link`)."""
 
 
 class Reply:

@@ -43,6 +43,7 @@ class _Operation:
     name: str
     produces: str = ""  # the answer's media type when it is no JSON
     events: bool = False  # a JSON answer that may be an event stream instead
+    error_model: Any = None  # the pydantic model of the operation's own error schema, or None (the app's)
 
 
 def _strip_optional(annotation: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Errors answered as `{"type", "code", "detail", "attr"}` (Django REST framework's style), with validation messages."""
+"""`ApiError`: an error answer (status, message, code, category, attribute), written in the document's error
+schema where it documents one, else as RFC 9457 problem details (`error_body`); the validation messages."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any, NoReturn
 
 from starlette.responses import Response
 
+import pydantic
+
 from .base import JSON_MEDIA_TYPE
+from .error_body import PROBLEM_MEDIA_TYPE, problem, shaped
 
 _DEFAULT_CODES: dict[int, str] = {
     400: "invalid_input",
@@ -39,7 +43,8 @@ def _default_type(status: int) -> str:
 
 
 class ApiError(Exception):
-    """An error answered with the runtime's error body `{"type", "code", "detail", "attr"}`."""
+    """An error answer: `detail` (the message), `code` (machine-readable), `type` (its category), `attr` (the input
+    it is about). `response(model)` writes it in the shape of `model`, the document's error schema."""
 
     def __init__(
         self,
@@ -60,12 +65,16 @@ class ApiError(Exception):
         self.headers: dict[str, str] = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
-        return {"type": self.type, "code": self.code, "detail": self.detail, "attr": self.attr}
+        """RFC 9457 problem details."""
+        return problem(self.status, self.detail, self.code, self.attr)
 
-    def response(self) -> Response:
-        return Response(
-            json.dumps(self.body()).encode(), status_code=self.status, media_type=JSON_MEDIA_TYPE, headers=self.headers
-        )
+    def response(self, model: type[pydantic.BaseModel] | None = None) -> Response:
+        """The answer, in `model`'s shape (the document's error schema) or as problem details."""
+        content = shaped(model, self.status, self.detail, self.code, self.type, self.attr) if model else None
+        if content is not None:
+            return Response(content, status_code=self.status, media_type=JSON_MEDIA_TYPE, headers=self.headers)
+        content = json.dumps(self.body()).encode()
+        return Response(content, status_code=self.status, media_type=PROBLEM_MEDIA_TYPE, headers=self.headers)
 
     def __repr__(self) -> str:
         return f"ApiError({self.status}, {self.detail!r}, code={self.code!r})"

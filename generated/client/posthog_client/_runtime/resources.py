@@ -15,7 +15,7 @@ from typing import Any, TypeVar, overload
 from .errors import _checked
 from .events import EVENT_STREAM, AsyncEventStream, EventStream
 from .http import AsyncClient, SyncClient
-from .pages import AsyncPage, SyncPage, _fetch_async, _fetch_sync, _M, _Page
+from .pages import AsyncPage, Paging, SyncPage, _fetch_async, _fetch_sync, _M
 from .results import AsyncStreamedResponse, RawResult, StreamedResponse, _result
 
 _T = TypeVar("_T")
@@ -32,51 +32,79 @@ class SyncResource:
         self._client = client
 
     @overload
-    def _send(self, method: str, path: str, result: type[_T], *, hint: str = "", **request: Any) -> _T: ...
+    def _send(
+        self, method: str, path: str, result: type[_T], *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> _T: ...
     @overload
-    def _send(self, method: str, path: str, result: None, *, hint: str = "", **request: Any) -> None: ...
+    def _send(
+        self, method: str, path: str, result: None, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> None: ...
     @overload
-    def _send(self, method: str, path: str, result: object, *, hint: str = "", **request: Any) -> Any: ...
-    def _send(self, method: str, path: str, result: Any, *, hint: str = "", **request: Any) -> Any:
-        return _result(result, self._client._request(self._client._prepare(method, path, **request)), hint)
+    def _send(
+        self, method: str, path: str, result: object, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any: ...
+    def _send(
+        self, method: str, path: str, result: Any, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any:
+        response = self._client._request(self._client._prepare(method, path, **request))
+        return _result(result, response, hint, error_model or self._client._settings.error_model)
 
-    def _send_raw(self, method: str, path: str, *, hint: str = "", **request: Any) -> RawResult:
-        response = _checked(self._client._request(self._client._prepare(method, path, **request)), hint)
+    def _send_raw(
+        self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> RawResult:
+        response = self._client._request(self._client._prepare(method, path, **request))
+        response = _checked(response, hint, error_model or self._client._settings.error_model)
         return RawResult(response.status_code, response.headers, response.content)
 
-    def _send_bytes(self, method: str, path: str, *, hint: str = "", **request: Any) -> bytes:
-        return _checked(self._client._request(self._client._prepare(method, path, **request)), hint).content
+    def _send_bytes(self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any) -> bytes:
+        response = self._client._request(self._client._prepare(method, path, **request))
+        return _checked(response, hint, error_model or self._client._settings.error_model).content
 
-    def _send_text(self, method: str, path: str, *, hint: str = "", **request: Any) -> str:
-        return _checked(self._client._request(self._client._prepare(method, path, **request)), hint).text
+    def _send_text(self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any) -> str:
+        response = self._client._request(self._client._prepare(method, path, **request))
+        return _checked(response, hint, error_model or self._client._settings.error_model).text
 
-    def _events(self, method: str, path: str, schema: Any, *, hint: str = "", **request: Any) -> EventStream[Any]:
+    def _events(
+        self, method: str, path: str, schema: Any, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> EventStream[Any]:
         """Sent now (an error status raises here); the events are read as the caller iterates."""
         prepared = self._client._prepare(method, path, **_accepting(EVENT_STREAM, request))
         response = self._client._request(prepared, stream=True)
         if not response.is_success:
             response.read()
             response.close()
-            _checked(response, hint)
+            _checked(response, hint, error_model or self._client._settings.error_model)
         return EventStream(response, schema)
 
     @contextmanager
-    def _stream(self, method: str, path: str, **request: Any) -> Iterator[StreamedResponse]:
+    def _stream(self, method: str, path: str, *, error_model: Any = None, **request: Any) -> Iterator[StreamedResponse]:
         response = self._client._request(self._client._prepare(method, path, **request), stream=True)
         try:
             if not response.is_success:
                 response.read()
-            yield StreamedResponse(_checked(response))
+            yield StreamedResponse(_checked(response, "", error_model or self._client._settings.error_model))
         finally:
             response.close()
 
-    def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> SyncPage[Any, _M]:
+    def _pages(
+        self,
+        method: str,
+        path: str,
+        page: type[_M],
+        *,
+        paging: Paging = Paging(),
+        error_model: Any = None,
+        **request: Any,
+    ) -> SyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        return _fetch_sync(self._client, page, prepared, frozenset({prepared.url}))
+        errors = error_model or self._client._settings.error_model
+        return _fetch_sync(self._client, page, prepared, frozenset({prepared.url}), paging._replace(errors=errors))
 
-    def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> Iterator[_T]:
+    def _paginate(
+        self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any
+    ) -> Iterator[Any]:
         """Lazy: the first request is sent when the first item is asked for."""
-        first: SyncPage[_T, Any] = self._pages(method, path, page, **request)
+        first: SyncPage[Any, Any] = self._pages(method, path, page, paging=paging, **request)
         yield from first.iter_items()
 
 
@@ -87,26 +115,44 @@ class AsyncResource:
         self._client = client
 
     @overload
-    async def _send(self, method: str, path: str, result: type[_T], *, hint: str = "", **request: Any) -> _T: ...
+    async def _send(
+        self, method: str, path: str, result: type[_T], *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> _T: ...
     @overload
-    async def _send(self, method: str, path: str, result: None, *, hint: str = "", **request: Any) -> None: ...
+    async def _send(
+        self, method: str, path: str, result: None, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> None: ...
     @overload
-    async def _send(self, method: str, path: str, result: object, *, hint: str = "", **request: Any) -> Any: ...
-    async def _send(self, method: str, path: str, result: Any, *, hint: str = "", **request: Any) -> Any:
-        return _result(result, await self._client._request(self._client._prepare(method, path, **request)), hint)
+    async def _send(
+        self, method: str, path: str, result: object, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any: ...
+    async def _send(
+        self, method: str, path: str, result: Any, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> Any:
+        response = await self._client._request(self._client._prepare(method, path, **request))
+        return _result(result, response, hint, error_model or self._client._settings.error_model)
 
-    async def _send_raw(self, method: str, path: str, *, hint: str = "", **request: Any) -> RawResult:
-        response = _checked(await self._client._request(self._client._prepare(method, path, **request)), hint)
+    async def _send_raw(
+        self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> RawResult:
+        response = await self._client._request(self._client._prepare(method, path, **request))
+        response = _checked(response, hint, error_model or self._client._settings.error_model)
         return RawResult(response.status_code, response.headers, response.content)
 
-    async def _send_bytes(self, method: str, path: str, *, hint: str = "", **request: Any) -> bytes:
-        return _checked(await self._client._request(self._client._prepare(method, path, **request)), hint).content
+    async def _send_bytes(
+        self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> bytes:
+        response = await self._client._request(self._client._prepare(method, path, **request))
+        return _checked(response, hint, error_model or self._client._settings.error_model).content
 
-    async def _send_text(self, method: str, path: str, *, hint: str = "", **request: Any) -> str:
-        return _checked(await self._client._request(self._client._prepare(method, path, **request)), hint).text
+    async def _send_text(
+        self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
+    ) -> str:
+        response = await self._client._request(self._client._prepare(method, path, **request))
+        return _checked(response, hint, error_model or self._client._settings.error_model).text
 
     async def _events(
-        self, method: str, path: str, schema: Any, *, hint: str = "", **request: Any
+        self, method: str, path: str, schema: Any, *, hint: str = "", error_model: Any = None, **request: Any
     ) -> AsyncEventStream[Any]:
         """Sent now (an error status raises here); the events are read as the caller iterates."""
         prepared = self._client._prepare(method, path, **_accepting(EVENT_STREAM, request))
@@ -114,25 +160,41 @@ class AsyncResource:
         if not response.is_success:
             await response.aread()
             await response.aclose()
-            _checked(response, hint)
+            _checked(response, hint, error_model or self._client._settings.error_model)
         return AsyncEventStream(response, schema)
 
     @asynccontextmanager
-    async def _stream(self, method: str, path: str, **request: Any) -> AsyncIterator[AsyncStreamedResponse]:
+    async def _stream(
+        self, method: str, path: str, *, error_model: Any = None, **request: Any
+    ) -> AsyncIterator[AsyncStreamedResponse]:
         response = await self._client._request(self._client._prepare(method, path, **request), stream=True)
         try:
             if not response.is_success:
                 await response.aread()
-            yield AsyncStreamedResponse(_checked(response))
+            yield AsyncStreamedResponse(_checked(response, "", error_model or self._client._settings.error_model))
         finally:
             await response.aclose()
 
-    async def _pages(self, method: str, path: str, page: type[_M], **request: Any) -> AsyncPage[Any, _M]:
+    async def _pages(
+        self,
+        method: str,
+        path: str,
+        page: type[_M],
+        *,
+        paging: Paging = Paging(),
+        error_model: Any = None,
+        **request: Any,
+    ) -> AsyncPage[Any, _M]:
         prepared = self._client._prepare(method, path, **request)
-        return await _fetch_async(self._client, page, prepared, frozenset({prepared.url}))
+        errors = error_model or self._client._settings.error_model
+        return await _fetch_async(
+            self._client, page, prepared, frozenset({prepared.url}), paging._replace(errors=errors)
+        )
 
-    async def _paginate(self, method: str, path: str, page: type[_Page[_T]], **request: Any) -> AsyncIterator[_T]:
+    async def _paginate(
+        self, method: str, path: str, page: Any, *, paging: Paging = Paging(), **request: Any
+    ) -> AsyncIterator[Any]:
         """Lazy: the first request is sent when the first item is asked for."""
-        first: AsyncPage[_T, Any] = await self._pages(method, path, page, **request)
+        first: AsyncPage[Any, Any] = await self._pages(method, path, page, paging=paging, **request)
         async for item in first.iter_items():
             yield item

@@ -7,7 +7,7 @@ import builtins
 import json
 import typing
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pydantic
@@ -17,11 +17,30 @@ from .values import _ID_NAMES, Row, _is_model, _is_text_or_json, _jsonable, _key
 _NOT_FILTERS = frozenset({"search", "limit", "offset", "format", "order_by", "ordering"})
 
 
-def _item_type(page_type: type[pydantic.BaseModel]) -> type[pydantic.BaseModel] | None:
-    info = page_type.model_fields.get("results")
-    if info is None:
-        return None
-    inner, _ = _strip_optional(info.annotation)
+_P = TypeVar("_P")
+_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
+
+
+def _validated(page_type: type[_P], data: Any) -> _P:
+    """`data` validated as `page_type` (a model, or a list of models)."""
+    adapter = _ADAPTERS.get(page_type)
+    if adapter is None:
+        adapter = _ADAPTERS[page_type] = pydantic.TypeAdapter(page_type)
+    result: _P = adapter.validate_python(data)
+    return result
+
+
+def _item_type(page_type: Any, items: str) -> type[pydantic.BaseModel] | None:
+    """The model of a page's items: of the array `items` of the page model, or of the page when it is a list."""
+    if items:
+        fields = page_type.model_fields if _is_model(page_type) else {}
+        info = next((info for name, info in fields.items() if _wire(name, info) == items), None)
+        if info is None:
+            return None
+        annotation = info.annotation
+    else:
+        annotation = page_type
+    inner, _ = _strip_optional(annotation)
     args = typing.get_args(inner)
     if args and _is_model(args[0]):
         item: type[pydantic.BaseModel] = args[0]

@@ -3,8 +3,9 @@
 
 Conventions (not tied to one API): rows are scoped by the values of the path parameters other than the
 item's id (e.g. `project_id`), so one project never sees another's; the server fills read-only fields (`id`,
-`created_at`, `updated_at`, `created_by`, `team`, anything else required); a row whose `deleted` is true is
-soft-deleted; lists paginate with `limit`/`offset` and absolute `next`/`previous` URLs.
+the caller, scope and timestamp fields `Conventions` names, anything else required); a row of a collection the document
+soft-deletes (`x-soft-delete`, registered with `soft_delete`) is hidden once it holds the marker; lists page in
+the style the document gives them (`paging`).
 
 Every call is one backend transaction, so it is atomic whatever the backend and however many processes share it.
 """
@@ -18,26 +19,40 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 import pydantic
 
-from .._runtime import Context, Reply, conflict, not_allowed, not_found
+from .._runtime import ApiError, Context, Reply, conflict, not_allowed, not_found
 from .backend import Backend, MemoryBackend, Record, Records
-from .query import _filter, _int_or_zero, _item_type, _order, _page_url, _positive, _values
+from .paging import Paging, page_answer
+from .query import _filter, _item_type, _order, _validated, _values
 from .synth import _plain_int, _Synth
 from .values import _ID_NAMES, Row, _jsonable, _key, _now, _wire
 
-__all__ = ["DEFAULT_PAGE_SIZE", "Store"]
+__all__ = ["DEFAULT_PAGE_SIZE", "Conventions", "Store"]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
+P = TypeVar("P")
 
 DEFAULT_PAGE_SIZE = 100
 """Page size of list operations when the client sends no `limit`."""
 
-_USER_FIELDS = ("created_by", "updated_by", "last_modified_by", "owner", "user")
-_TEAM_FIELDS = ("team", "team_id", "project", "project_id", "environment", "environment_id")
-_TIMESTAMP_FIELDS = ("created_at", "updated_at")
+
+class Conventions(NamedTuple):
+    """The names of the read-only fields the fake fills with the caller, the scope or the time; pass your own to
+    `Store(conventions=...)` where an API names them otherwise. An action's row gets the first of each."""
+
+    user_fields: tuple[str, ...] = ("created_by", "updated_by", "last_modified_by", "owner", "user")
+    """Filled with the user the key acts as (a model of it, its id, uuid or email, as the field's type says)."""
+    scope_fields: tuple[str, ...] = ("team", "team_id", "project", "project_id", "environment", "environment_id")
+    """Filled with the first path value scoping the row (e.g. the project id of `/projects/{project_id}/…`)."""
+    created_fields: tuple[str, ...] = ("created_at",)
+    """Set to the time of the create."""
+    updated_fields: tuple[str, ...] = ("updated_at",)
+    """Set to the time of the create and of every update."""
+
+
 _IDENTITY_SECRET = "identity-secret"
 
 Scope = tuple[tuple[str, str], ...]
@@ -46,11 +61,24 @@ Scope = tuple[tuple[str, str], ...]
 class Store:
     """The rows of every collection, kept by `backend` (a `MemoryBackend` unless given)."""
 
-    def __init__(self, backend: Backend | None = None, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        backend: Backend | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        conventions: Conventions = Conventions(),
+    ) -> None:
         self.backend: Backend = backend if backend is not None else MemoryBackend()
         self.page_size = page_size
+        self.conventions = conventions
         self._identities: dict[str, Row] = {}
         self._writable: dict[str, frozenset[str]] = {}
+        self._soft_deleted: dict[str, Row] = {}
+
+    def soft_delete(self, collection: str, marker: Row) -> None:
+        """Rows of `collection` holding every field of `marker` with its value are soft-deleted: reads, lists and
+        uniqueness checks skip them (the document's `x-soft-delete`)."""
+        self._soft_deleted[collection] = dict(marker)
 
     # ----------------------------------------------------------------------------------- helpers
 
@@ -75,12 +103,16 @@ class Store:
     def _new_id(records: Records, collection: str, id_kind: str) -> Any:
         return records.next_id(collection) if id_kind == "int" else str(uuid.uuid4())
 
-    @staticmethod
-    def _live(records: Records, collection: str, scope: Scope, id_value: Any) -> Record:
+    def _live(self, records: Records, collection: str, scope: Scope, id_value: Any) -> Record:
         record = records.get(collection, Store._scope_name(scope), _key(id_value))
-        if record is None or record.data.get("deleted") is True:
+        if record is None or self._hidden(collection, record.data):
             not_found()
         return record
+
+    def _hidden(self, collection: str, data: Row) -> bool:
+        """Soft-deleted (see `soft_delete`): lists and reads skip it."""
+        marker = self._soft_deleted.get(collection)
+        return marker is not None and all(data.get(name) == value for name, value in marker.items())
 
     @staticmethod
     def _team(scope: Scope) -> str:
@@ -136,20 +168,36 @@ class Store:
             self._identities[ctx.key] = stored
         return {**stored, **ctx.user}
 
+    @staticmethod
+    def _built(result_type: type[M], row: Row, synth: _Synth) -> M:
+        """The answer model from `row`, every required field filled; a field the model refuses gets a value of its
+        type. Where that is still not enough the fake cannot serve the call: a 501, never a 500."""
+        row = synth.fill(result_type, row)
+        try:
+            return result_type.model_validate(row)
+        except pydantic.ValidationError as exc:
+            row = synth.repair(result_type, row, exc)
+        try:
+            return result_type.model_validate(row)
+        except pydantic.ValidationError:
+            raise ApiError(
+                501, f"The in-memory server cannot build a valid {result_type.__name__} here.", code="not_implemented"
+            ) from None
+
     def _server_fields(self, result_type: type[pydantic.BaseModel], writable: frozenset[str], synth: _Synth) -> Row:
         row: Row = {}
         for name, info in result_type.model_fields.items():
             wire = _wire(name, info)
             if wire in writable:
                 continue
-            if wire in _TIMESTAMP_FIELDS:
+            if wire in self.conventions.created_fields or wire in self.conventions.updated_fields:
                 row[wire] = synth.now
-            elif wire in _USER_FIELDS:
+            elif wire in self.conventions.user_fields:
                 row[wire] = synth.user(info.annotation)
-            elif wire in _TEAM_FIELDS:
+            elif wire in self.conventions.scope_fields:
                 row[wire] = synth.team_value(info.annotation)
             elif info.is_required():
-                row[wire] = synth.value(info.annotation)
+                row[wire] = synth.field_value(result_type, name, info)
         return row
 
     # ----------------------------------------------------------------------------------- CRUD
@@ -167,7 +215,7 @@ class Store:
             row.update({key: value for key, value in data.items() if key not in row})
             id_value = self._new_id(records, collection, id_kind)
             row["id"] = id_value
-            result = result_type.model_validate(row)
+            result = self._built(result_type, row, synth)
             stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
             self._remember_writable(records, collection, writable)
             records.insert(collection, self._scope_name(scope), _key(id_value), stored)
@@ -185,12 +233,13 @@ class Store:
         scope, id_value = self._split_path(ctx, item=True)
         changes = self._body(ctx, exclude_unset=True)
         wires = {_wire(name, info) for name, info in result_type.model_fields.items()}
+        synth = _Synth(self.identity(ctx), self._team(scope), _now())
         with self.backend.transaction(write=True) as records:
             record = self._live(records, collection, scope, id_value)
             merged = {**record.data, **{k: v for k, v in changes.items() if k != "id"}}
-            if "updated_at" in wires:
-                merged["updated_at"] = _now()
-            result = result_type.model_validate(merged)
+            for wire in wires & set(self.conventions.updated_fields):
+                merged[wire] = _now()
+            result = self._built(result_type, merged, synth)
             stored = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
             records.replace(collection, self._scope_name(scope), record.key, stored)
         return result
@@ -206,23 +255,32 @@ class Store:
         """405 for an operation the API refuses (e.g. hard delete of a soft-deleted model)."""
         not_allowed(detail)
 
-    def list(self, ctx: Context, collection: str, page_type: type[M], *, id_kind: str = "int") -> M:
-        """One page: filters (`search`, `<field>__in`, equality), `order_by`, `limit`/`offset`."""
+    def list(
+        self, ctx: Context, collection: str, page_type: type[P], *, id_kind: str = "int", paging: Paging = Paging()
+    ) -> P:
+        """One page (in the list's `paging` style): filters (`search`, `<field>__in`, equality), `order_by`, the
+        page size and position; a `Link` header where the list pages by it. Other required fields of the page
+        object are synthesised."""
         scope, _ = self._split_path(ctx, item=False)
-        item_type = _item_type(page_type)
+        item_type = _item_type(page_type, paging.items)
         with self.backend.transaction(write=False) as records:
             found = records.scan(collection, self._scope_name(scope))
             writable = self._known_writable(records, collection)
-        rows = [(record.seq, record.data) for record in found if record.data.get("deleted") is not True]
+        rows = [(record.seq, record.data) for record in found if not self._hidden(collection, record.data)]
         rows = _filter(rows, ctx.query, item_type, writable)
         rows = _order(rows, ctx.query.get("order_by"), item_type)
-        count = len(rows)
-        limit = _positive(ctx.query.get("limit")) or self.page_size
-        offset = max(_int_or_zero(ctx.query.get("offset")), 0)
-        page = [data for _, data in rows[offset : offset + limit]]
-        next_url = _page_url(ctx.url, limit, offset + limit) if offset + limit < count else None
-        previous_url = _page_url(ctx.url, limit, max(offset - limit, 0)) if offset > 0 else None
-        return page_type.model_validate({"count": count, "next": next_url, "previous": previous_url, "results": page})
+        synth = _Synth(self.identity(ctx), self._team(scope), _now())
+        items = [synth.fill(item_type, data) if item_type else data for _, data in rows]
+        body, headers = page_answer(paging, items, ctx.query, ctx.url, self.page_size)
+        ctx.response_headers.update(headers)
+        if isinstance(body, dict) and isinstance(page_type, type) and issubclass(page_type, pydantic.BaseModel):
+            body = {**self._server_fields(page_type, frozenset(body), synth), **body}
+        try:
+            return _validated(page_type, body)
+        except pydantic.ValidationError:
+            raise ApiError(
+                501, "The in-memory server cannot build a valid page of this list.", code="not_implemented"
+            ) from None
 
     # ----------------------------------------------------------------------------------- actions
 
@@ -236,25 +294,29 @@ class Store:
         identity = self.identity(ctx)
         with self.backend.transaction(write=True) as records:
             if unique:
-                self._check_unique(records.scan(collection, self._scope_name(scope)), data, unique)
+                self._check_unique(records.scan(collection, self._scope_name(scope)), data, unique, collection)
             synth = _Synth(identity, self._team(scope), _now())
             row: Row = {k: v for k, v in data.items() if k != "id"}
-            row.setdefault("created_at", synth.now)
-            row.setdefault("created_by", synth.user(Any))
-            row.setdefault("team", synth.team_value(int))
+            conventions = self.conventions
+            for names, value in (
+                (conventions.created_fields, synth.now),
+                (conventions.user_fields, synth.user(Any)),
+                (conventions.scope_fields, synth.team_value(int)),
+            ):
+                if names:
+                    row.setdefault(names[0], value)
             id_value = self._new_id(records, collection, "int" if id_kind not in ("int", "uuid") else id_kind)
             row = {"id": id_value, **row}
             records.insert(collection, self._scope_name(scope), _key(id_value), row, unique)
         return Reply(200, json.dumps(row).encode(), "application/json")
 
-    @staticmethod
-    def _check_unique(found: builtins.list[Record], data: Row, unique: tuple[str, ...]) -> None:
+    def _check_unique(self, found: builtins.list[Record], data: Row, unique: tuple[str, ...], collection: str) -> None:
         for name in unique:
             wanted = _values(data.get(name))
             if not wanted:
                 continue
             for record in found:
-                if name not in record.unique_by or record.data.get("deleted") is True:
+                if name not in record.unique_by or self._hidden(collection, record.data):
                     continue
                 taken = wanted & _values(record.data.get(name))
                 if taken:

@@ -2,19 +2,24 @@
 """Values the store fills for server-set fields (user, team, timestamps, required ones).
 
 The user is the identity the request's key acts as (`Store.identity`): configured, or random and stored. Nothing
-here is computed from the key itself.
+here is computed from the key itself. A required field gets a value its own type and constraints accept (bounds,
+lengths, formats, union members), checked against the field before it is used (`field_value`).
 """
 
 from __future__ import annotations
 
 import enum
+import functools
+import types
 import typing
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+import annotated_types
 import pydantic
+from pydantic.fields import FieldInfo
 
 from .values import Row, _is_model, _strip_optional, _wire
 
@@ -26,7 +31,18 @@ _USER_DEFAULTS: dict[str, Any] = {
     "is_email_verified": True,
 }
 
+_TEXTS = ("x", "a@example.com", "https://example.com", "2024-01-01", "2024-01-01T00:00:00Z", "0", "A", "a")
+_CHECKERS: dict[tuple[type[pydantic.BaseModel], str], pydantic.TypeAdapter[Any]] = {}
 _MAX_INT_DIGITS = 18  # fits a signed 64-bit integer, as ids do in the databases behind real APIs
+
+
+@functools.lru_cache(maxsize=512)
+def _hints(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """The model's field annotations with forward references (a class defined further down) resolved."""
+    try:
+        return typing.get_type_hints(model)
+    except (NameError, TypeError):
+        return {}
 
 
 def _plain_int(text: str) -> bool:
@@ -78,8 +94,64 @@ class _Synth:
             if wire in conventions or name in conventions:
                 row[wire] = conventions.get(wire, conventions.get(name))
             elif info.is_required():
-                row[wire] = self.value(info.annotation)
+                row[wire] = self.field_value(model, name, info)
         return row
+
+    def fill(self, model: type[pydantic.BaseModel], row: Row) -> Row:
+        """`row` with a value for every required field of `model` it lacks."""
+        missing = {
+            _wire(name, info): self.field_value(model, name, info)
+            for name, info in model.model_fields.items()
+            if info.is_required() and _wire(name, info) not in row and name not in row
+        }
+        return {**row, **missing} if missing else row
+
+    def repair(self, model: type[pydantic.BaseModel], row: Row, exc: pydantic.ValidationError) -> Row:
+        """`row` with the fields `exc` refused replaced by values of their types."""
+        fields = {_wire(name, info): (name, info) for name, info in model.model_fields.items()}
+        fixed = dict(row)
+        for error in exc.errors():
+            loc = error.get("loc") or ()
+            if loc and loc[0] in fields:
+                fixed[str(loc[0])] = self.field_value(model, *fields[str(loc[0])])
+        return fixed
+
+    def field_value(self, model: type[pydantic.BaseModel], name: str, info: FieldInfo) -> Any:
+        """A value the field accepts: the plain one for its type, else the first candidate that validates."""
+        annotation = _hints(model).get(name, info.annotation)
+        checker = _CHECKERS.get((model, name))
+        if checker is None:
+            typed: Any = Annotated[annotation, *info.metadata] if info.metadata else annotation
+            checker = _CHECKERS[(model, name)] = pydantic.TypeAdapter(typed)
+        candidates = self._candidates(annotation, info.metadata)
+        for candidate in candidates:
+            try:
+                checker.validate_python(candidate)
+            except pydantic.ValidationError:
+                continue
+            return candidate
+        return candidates[0]
+
+    def _candidates(self, annotation: Any, metadata: list[Any]) -> list[Any]:
+        inner, _ = _strip_optional(annotation)
+        found = [self.value(annotation)]
+        bounds = {type(m).__name__: m for m in metadata}
+        low = getattr(bounds.get("Ge"), "ge", None)
+        low = low if low is not None else (getattr(bounds.get("Gt"), "gt", None))
+        high = getattr(bounds.get("Le"), "le", None)
+        high = high if high is not None else (getattr(bounds.get("Lt"), "lt", None))
+        for edge in (low, high):
+            if isinstance(edge, (int, float)):
+                found += [edge, edge + 1, edge - 1, int(edge) + 1, int(edge) - 1]
+        size = max((m.min_length for m in metadata if isinstance(m, annotated_types.MinLen)), default=1)
+        found += [text * max(size, 1) for text in ("x", "a")] + list(_TEXTS) + [str(uuid.uuid4())]
+        for arg in typing.get_args(inner) if typing.get_origin(inner) in (typing.Union, types.UnionType) else ():
+            found.append(self.value(arg))
+        if typing.get_origin(inner) in (list, tuple, set, frozenset):
+            args = typing.get_args(inner)
+            item = self.value(args[0]) if args else None
+            found += [[item] * max(size, 1)]
+        return found
 
     def value(self, annotation: Any) -> Any:
         inner, nullable = _strip_optional(annotation)

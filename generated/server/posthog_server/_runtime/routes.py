@@ -39,13 +39,15 @@ def route(
     accepts: Sequence[str] = (),
     produces: str = "",
     events: bool = False,
+    error_model: type[pydantic.BaseModel] | None = None,
 ) -> None:
     """Register one operation on `router`: auth and scopes, binding and validation, then `handler`.
 
     `accepts` lists every media type the body may have when there is more than `media_type`; a body of another
     type is a 415. `produces` is the answer's media type when it is no JSON (bytes, text or a stream of them, or
     events); `events`: a JSON answer that may be an event stream instead (the handler returns an iterator). A GET
-    operation answers HEAD too (same checks, no body).
+    operation answers HEAD too (same checks, no body). Its errors take the shape of `error_model` where the
+    operation documents its own, else the app's.
     """
     fields = request_model.model_fields
     list_fields = frozenset(
@@ -68,6 +70,7 @@ def route(
         name=name,
         produces=produces,
         events=events,
+        error_model=error_model,
     )
 
     async def endpoint(request: Request) -> Response:
@@ -95,6 +98,7 @@ async def _dispatch(operation: _Operation, request: Request) -> Response:
 
 
 async def _answer(operation: _Operation, request: Request) -> Response:
+    model = operation.error_model or getattr(request.app.state, "error_model", None)
     try:
         key, granted = _authenticate(request, operation.scopes)
         raw, given = _raw_params(operation, request)
@@ -122,15 +126,15 @@ async def _answer(operation: _Operation, request: Request) -> Response:
             accept=request.headers.get("accept", ""),
         )
         result = await operation.handler(instance, ctx)
-        return _render(operation, result)
+        return _render(operation, result, ctx.response_headers)
     except ApiError as exc:
         if exc.status == 405 and "Allow" not in exc.headers:
             allowed = sorted(_allowed_methods(request) - {operation.method})
             if allowed:
                 exc.headers["Allow"] = ", ".join(allowed)
-        return exc.response()
+        return exc.response(model)
     except BodyTooLarge as exc:
-        return _too_large(exc.limit).response()
+        return _too_large(exc.limit).response(model)
     except ClientDisconnect:
         logger.info("client disconnected during %s %s", request.method, request.url.path)
         return Response(status_code=400)
@@ -139,10 +143,10 @@ async def _answer(operation: _Operation, request: Request) -> Response:
             501,
             f"{operation.method} {operation.path} ({operation.name}) is not implemented by this server.",
             code="not_implemented",
-        ).response()
+        ).response(model)
     except Exception:
         logger.exception("unhandled error in %s %s", operation.method, request.url.path)
-        return _server_error().response()
+        return _server_error().response(model)
 
 
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"
@@ -165,7 +169,7 @@ def _headers_only(response: Response) -> Response:
     return Response(b"", status_code=response.status_code, headers=headers)
 
 
-def _render(operation: _Operation, result: Any) -> Response:
+def _render(operation: _Operation, result: Any, headers: dict[str, str]) -> Response:
     if isinstance(result, Reply):
         return result.to_response()
     if isinstance(result, Response):
@@ -180,7 +184,7 @@ def _render(operation: _Operation, result: Any) -> Response:
         content = result.model_dump_json(by_alias=True, exclude_unset=True)
     else:
         content = pydantic.TypeAdapter(Any).dump_json(result, by_alias=True, exclude_unset=True).decode()
-    return Response(content, status_code=operation.status, media_type=JSON_MEDIA_TYPE)
+    return Response(content, status_code=operation.status, media_type=JSON_MEDIA_TYPE, headers=headers or None)
 
 
 _PROBE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

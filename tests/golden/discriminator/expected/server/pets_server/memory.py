@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import List
+
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
+from .models import Shelter
 
 
 class MemoryPetsApi(interface.PetsApi):
@@ -13,3 +16,8 @@ class MemoryPetsApi(interface.PetsApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
+
+    async def list_shelters(self, request: requests.PetsListSheltersRequest, ctx: _rt.Context) -> List[Shelter]:
+        return self._store.list(
+            ctx, "shelters", List[Shelter], id_kind="str", paging=_mem.Paging(style="all", items="")
+        )

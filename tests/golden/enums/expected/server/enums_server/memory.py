@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import List
+
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
+from .models import Ticket
 
 
 class MemoryTicketsApi(interface.TicketsApi):
@@ -13,3 +16,6 @@ class MemoryTicketsApi(interface.TicketsApi):
 
     def __init__(self, store: _mem.Store) -> None:
         self._store = store
+
+    async def list(self, request: requests.TicketsListRequest, ctx: _rt.Context) -> List[Ticket]:
+        return self._store.list(ctx, "tickets", List[Ticket], id_kind="int", paging=_mem.Paging(style="all", items=""))
