@@ -23,7 +23,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     names, version, description, licence, authors); the document decides whatever it leaves unset."""
     settings = settings or Settings()
     warnings: list[Finding] = []
-    info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
+    info: dict[str, Any] = spec["info"] if isinstance(spec.get("info"), dict) else {}
     title = str(info.get("title") or "API")
     client_class = f"{names.pascal(title, fallback='Api')}Client"
     # The client classes are named first: a schema called like one of them is the one renamed.

@@ -38,17 +38,17 @@ def build_resources(spec: SpecView, types: SchemaTypes, common: str = "") -> tup
     for op in spec.operations:
         tags = op.tags or (_fallback_tag(op.path),)
         by_tag.setdefault(str(tags[0]), []).append(op)
-    tags = list(by_tag)
-    tag_views = [spec.tags.get(t) for t in tags]
-    places = [view.pointer if view else pointer_join(by_tag[t][0].pointer, "tags") for t, view in zip(tags, tag_views)]
+    tag_names = list(by_tag)
+    tag_views = [spec.tags.get(t) for t in tag_names]
+    places = [view.pointer if view else pointer_join(by_tag[t][0].pointer, "tags") for t, view in zip(tag_names, tag_views)]
     overrides = [names.override(view.raw if view else None, p, reserved=_RESOURCE_RESERVED) for view, p in zip(tag_views, places)]
-    candidates = [o or names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t, o in zip(tags, overrides)]
+    candidates = [o or names.snake(t, reserved=_RESOURCE_RESERVED, fallback="api") for t, o in zip(tag_names, overrides)]
     fixed = [o is not None for o in overrides]
-    attrs = names.unique(candidates, "resource", types.warnings, raws=tags, places=places, fixed=fixed)
+    attrs = names.unique(candidates, "resource", types.warnings, raws=tag_names, places=places, fixed=fixed)
     tag_docs = {name: view.description for name, view in spec.tags.items()}
     known = collections(spec.paths)
     resources = []
-    for tag, attr, place in zip(tags, attrs, places):
+    for tag, attr, place in zip(tag_names, attrs, places):
         base = names.pascal(attr)
         resource_operations = _operations(spec, types, tag, attr, by_tag[tag], known, common)
         resources.append(
@@ -363,7 +363,7 @@ def _body(types: SchemaTypes, op: OperationView, context: str, param_names: set[
     schema = found.schema or types.reader.empty(found.pointer)
     kind = media.kind(media_type)
     if kind in ("text", "binary", "events", "any"):
-        node = STR if kind == "text" else FILE
+        node: TypeNode = STR if kind == "text" else FILE
         return Body(node, text.literal(media_type), request.required, (), every, kind)
     partial = op.method == "patch"
     key = schema.component

@@ -15,7 +15,9 @@ _LOCATIONS = ("path", "query", "header", "cookie")
 
 def read_spec(data: dict[str, Any], pointers: dict[int, str]) -> SpecView:
     """`pointers` maps id() of the document's mappings and lists to their JSON pointers (load.pointer_index)."""
-    at = lambda node: pointers.get(id(node), "")  # noqa: E731
+    def at(node: Any) -> str:
+        return pointers.get(id(node), "")
+
     schemas = SchemaReader(data, pointers)
     paths = data.get("paths")
     tags = {
@@ -33,7 +35,7 @@ def read_spec(data: dict[str, Any], pointers: dict[int, str]) -> SpecView:
 def _operation(
     data: dict[str, Any], at: Any, schemas: SchemaReader, pointer: str, path: str, method: str, item: dict[str, Any], op: dict[str, Any]
 ) -> OperationView:
-    responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    responses: dict[str, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
     security = op.get("security", data.get("security")) or []
     return OperationView(
         pointer=pointer,
