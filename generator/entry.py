@@ -37,4 +37,8 @@ def run() -> None:
     finally:
         # The work is done or abandoned: an interrupt from here on ends the process at once, never a traceback.
         _signal.signal(_signal.SIGINT, _interrupted_early)
-    sys.exit(code)
+    # Leave without the interpreter's shutdown: it puts SIGINT's default back, and an interrupt arriving then would
+    # end the process by the signal, with no line and no 130. Everything we write is flushed and closed already.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
