@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 from typing import Any
 
 from generator.load import load_document
@@ -175,3 +177,29 @@ def test_every_renaming_warning_names_the_node_it_is_about(tmp_path: Path) -> No
     api = build_api(doc.data, "spec.yaml", doc.pointer_index())
     where = {message.split("'")[1]: pointer for message, pointer in api.warnings if message.startswith("class name")}
     assert where == {"PetsResource": "/paths/~1pets/get/tags", "PetsListRequest": "/paths/~1pets/get", "BV1": "/components/schemas/B/properties/v"}
+
+
+def test_paging_reads_the_success_response_wherever_it_is_keyed() -> None:
+    """A Link header documented under `2XX` (no numbered success) still makes the list page by the header."""
+    array = {"type": "array", "items": {"type": "string"}}
+    paths = {"/things": {"get": {
+        "operationId": "list", "tags": ["things"],
+        "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"2XX": {"description": "ok", "headers": {"Link": {"schema": {"type": "string"}}},
+                              "content": {"application/json": {"schema": array}}}},
+    }}}
+    [listing] = build_api(_spec({}, paths), "t").resources[0].operations
+    assert listing.pagination is not None and listing.pagination.paging.style == "link"
+
+
+def test_a_next_page_uri_in_the_body_pages_by_that_url_on_a_document_we_did_not_write() -> None:
+    twilio = ROOT.parent / "shared" / "specs" / "big_twilio_api_v2010.yaml"
+    if not twilio.is_file():
+        pytest.skip("../shared/specs is not beside this checkout")
+    doc = load_document(str(twilio))
+    api = build_api(doc.data, twilio.name, doc.pointer_index())
+    pagings = [op.pagination.paging for r in api.resources for op in r.operations if op.pagination]
+    by_uri = [p for p in pagings if p.style == "next"]
+    assert len(by_uri) == 60 and {(p.next, p.param, p.limit) for p in by_uri} == {("next_page_uri", "", "PageSize")}
+    # The one list without a next_page_uri (its page object has none) pages by its Page parameter.
+    assert [(p.style, p.param) for p in pagings if p.style != "next"] == [("page", "Page")]

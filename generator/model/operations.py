@@ -105,7 +105,7 @@ def _operation(
     status, result_node, result_kind, result_schema = _result(types, op, context)
     result_type = render(result_node)
     pagination = None
-    paging, unclassified = _paging(types, op, status, result_schema) if method == "get" else (None, "")
+    paging, unclassified = _paging(types, op, result_schema) if method == "get" else (None, "")
     page_items = _page_items(types, result_schema, paging)
     items_attr = _items_attr(types, result_node, paging.items) if paging is not None else ""
     if paging is not None and paging.style != "all" and page_items is not None and bool(items_attr) == bool(paging.items):
@@ -418,16 +418,16 @@ def _events(types: SchemaTypes, op: OperationView, context: str) -> TypeNode | N
     return types.type_of(stream.schema, context + "Event").full if stream.schema is not None else STR
 
 
-def _paging(types: SchemaTypes, op: OperationView, status: int, schema: SchemaView | None) -> tuple[Paging | None, str]:
-    """How the list pages (model/pagination.py reads the result schema and its properties as written)."""
+def _paging(types: SchemaTypes, op: OperationView, schema: SchemaView | None) -> tuple[Paging | None, str]:
+    """How the list pages (model/pagination.py), from the success response's schema and headers."""
     if schema is None:
         return None, ""
     target = schema.target
-    props = {}
+    props: dict[str, SchemaView | None] = {}
     if "array" not in target.types:
-        props = {k: v.target.raw if v is not None else {} for k, v in types.properties(target)[0].items()}
-    response = op.responses.get(str(status))
-    return detect_paging(op, target.raw, props, response.headers if response else (), types.warnings)
+        props = {k: v.target if v is not None else None for k, v in types.properties(target)[0].items()}
+    response = op.responses.get(_success(op)[1])
+    return detect_paging(op, target, props, response.headers if response else (), types.warnings)
 
 
 def _page_items(types: SchemaTypes, schema: SchemaView | None, paging: Paging | None) -> SchemaView | None:

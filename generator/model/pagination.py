@@ -21,13 +21,15 @@ from typing import Any
 from generator.errors import Finding, pointer_join
 from generator.model.ir import Paging
 from generator.spec import OperationView
+from generator.spec.schema import SchemaView
 
 STYLES = ("next", "cursor", "offset", "page", "link", "all")
 ITEM_FIELDS = (
     "results", "data", "items", "records", "entries", "values", "elements", "objects", "nodes", "rows", "hits",
 )
 NEXT_FIELDS = (
-    "next", "next_url", "nexturl", "next_page_url", "nextpageurl", "next_link", "nextlink", "@odata.nextlink",
+    "next", "next_url", "nexturl", "next_page_url", "nextpageurl", "next_page_uri", "nextpageuri", "next_link",
+    "nextlink", "@odata.nextlink",
 )
 PREVIOUS_FIELDS = ("previous", "prev", "previous_url", "prev_url", "previous_page_url")
 CURSOR_FIELDS = (
@@ -56,15 +58,19 @@ def _first(names: tuple[str, ...], present: Mapping[str, str]) -> str:
     return next((present[n] for n in names if n in present), "")
 
 
-def _is_array(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "array" or "array" in (schema.get("type") or []))
+def _is_array(schema: SchemaView | None) -> bool:
+    return schema is not None and "array" in schema.types
 
 
 def paging(
-    op: OperationView, target: Any, props: Mapping[str, Any], headers: tuple[str, ...], warnings: list[Finding]
+    op: OperationView,
+    target: SchemaView,
+    props: Mapping[str, SchemaView | None],
+    headers: tuple[str, ...],
+    warnings: list[Finding],
 ) -> tuple[Paging | None, str]:
     """(how the list pages, or None; the items array of a page the rules could not classify, or "").
-    `target` is the dereferenced result schema, `props` its (dereferenced) properties when it is an object."""
+    `target` is the result schema (`$ref` followed), `props` its properties, each followed, when it is an object."""
     query = {p.name.lower(): p.name for p in op.parameters if p.location == "query"}
     fields = {str(name).lower(): str(name) for name in props}
     arrays = {k: v for k, v in fields.items() if _is_array(props[v])}
