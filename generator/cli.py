@@ -167,7 +167,8 @@ def _generate(args: argparse.Namespace, settings: Settings, stages: Stages) -> t
     the schema problems that explain it."""
     spec = str(settings.spec)
     try:
-        return output_files(spec, Path(settings.out), settings=settings, reuse=not args.no_cache, stages=stages)
+        reuse = not args.no_cache
+        return output_files(spec, Path(settings.out), settings=settings, reuse=reuse, parallel=True, stages=stages)
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:

@@ -68,7 +68,10 @@ class Formatter:
     cache: FormatCache | None = None
     reuse: Reuse | None = None
     progress: Callable[[int, int], None] | None = None  # (parts formatted, parts to format), after each
-    parallel_above: int = PARALLEL_ABOVE  # characters to format before more processes are worth their start
+    # Characters to format before more processes are worth their start; None: never. Worker processes are spawned,
+    # and spawning re-imports the caller's main module: only the command line, whose main module is ours, uses them
+    # (a library caller's script without a main guard would run again in every worker, one read from stdin fails).
+    parallel_above: int | None = None
     keys: dict[str, str] = field(default_factory=dict)  # every formatted file's key, filled as it formats
     reused: int = 0
     formatted: int = 0
@@ -119,7 +122,8 @@ class Formatter:
         jobs = sorted(todo.items(), key=lambda job: -len(job[1][1]))  # the longest first: the pool ends together
         workers = min(os.cpu_count() or 1, len(jobs))
         done: dict[str, str] = {}
-        if workers > 1 and sum(len(text) for _path, text in todo.values()) > self.parallel_above:
+        parallel = self.parallel_above is not None and sum(len(text) for _p, text in todo.values()) > self.parallel_above
+        if workers > 1 and parallel:
             context = multiprocessing.get_context("spawn")  # fresh workers: black only, not a copy of this process
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 outcomes = pool.map(

@@ -11,7 +11,7 @@ from generator.diff import history
 from generator.diff.history import Regeneration
 from generator.diff.surface import surface
 from generator.errors import Problem, SpecError
-from generator.format import Formatter
+from generator.format import PARALLEL_ABOVE, Formatter
 from generator.format_cache import FormatCache
 from generator.load import Document, load_document
 from generator.model.build import build_api
@@ -88,15 +88,19 @@ def output_files(
     lenient: bool = True,
     settings: Settings | None = None,
     reuse: bool = False,
+    parallel: bool = False,
     stages: Stages | None = None,
 ) -> tuple[Regeneration, list[Problem]]:
     """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
     they came from and each generated project's changelog, compared with what `out` holds from the previous run.
     `reuse`: take black's output from the files of `out` and from the user's format cache where they are right
-    (format.py); without it every file is formatted afresh. `stages` times the stages and shows progress."""
+    (format.py); without it every file is formatted afresh. `parallel`: large outputs are formatted in worker
+    processes (the command line's choice: see Formatter.parallel_above). `stages` times the stages and shows
+    progress."""
     settings = settings or Settings()
     stages = stages or Stages()
     formatter = Formatter(FormatCache(), previously_formatted(out)) if reuse else Formatter()
+    formatter.parallel_above = PARALLEL_ABOVE if parallel else None
     formatter.progress = stages.formatted
     doc, api, files, warnings = generate_from(
         spec_path, lenient=lenient, settings=settings, formatter=formatter, stages=stages

@@ -216,3 +216,27 @@ def test_formatting_in_parts_is_formatting_the_whole() -> None:
     assert join([black.format_str(part, mode=MODE) for part in cut]) == black.format_str(module, mode=MODE)
     assert parts(module + "y = [1,\n  2]  # fmt: skip\n") == [module + "y = [1,\n  2]  # fmt: skip\n"]
     assert parts("def broken(:\n") == ["def broken(:\n"]
+
+
+SCRIPT_ON_STDIN = """
+import sys
+from generator.pipeline import generate_files
+_api, files, _warnings = generate_files(sys.argv[1])
+print(len(files))
+"""
+
+
+def test_the_library_api_never_spawns_workers_that_would_re_import_the_callers_script(tmp_path: Path) -> None:
+    """Worker processes are spawned, and spawning imports the caller's main module again: a script read from stdin
+    cannot be, one without a main guard would generate again in every worker. Only the command line uses them.
+    100 synthetic operations render well over the size at which the command line would use them."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    document = tmp_path / "synthetic.json"
+    subprocess.run([sys.executable, "benchmarks/synthetic.py", "100", str(document)], cwd=root, check=True, capture_output=True)
+    result = subprocess.run(
+        [sys.executable, "-", str(document)], input=SCRIPT_ON_STDIN, capture_output=True, text=True, cwd=root
+    )
+    assert result.returncode == 0 and int(result.stdout) > 10, result.stderr[-2000:]
