@@ -25,11 +25,16 @@ from generator.validate import validate
 from generator.write import previously_formatted
 
 
-def load_valid(spec_path: str, *, rules: RuleSet | None = None, lenient: bool = False) -> tuple[Document, list[Problem]]:
+def load_valid(
+    spec_path: str, *, rules: RuleSet | None = None, lenient: bool = False, stages: Stages | None = None
+) -> tuple[Document, list[Problem]]:
     """The checked document and the warnings about it. `rules`: the whole rule set (the validate command);
-    without it only what generation needs."""
-    doc = check_refs(load_document(spec_path))
-    warnings = validate(doc, rules=rules, lenient=lenient)
+    without it only what generation needs. `stages` times the two stages."""
+    stages = stages or Stages()
+    with stages.stage("load and check references"):
+        doc = check_refs(load_document(spec_path))
+    with stages.stage("validate"):
+        warnings = validate(doc, rules=rules, lenient=lenient)
     return doc, warnings
 
 
@@ -55,10 +60,7 @@ def generate_from(
     settings = settings or Settings()
     formatter = formatter or Formatter()
     stages = stages or Stages()
-    with stages.stage("load and check references"):
-        doc = check_refs(load_document(spec_path))
-    with stages.stage("validate"):
-        warnings = validate(doc, lenient=lenient)
+    doc, warnings = load_valid(spec_path, lenient=lenient, stages=stages)
     try:
         api, files = _model_and_files(doc, settings, warnings, formatter, stages)
     except SpecError as exc:  # the warnings found before the failure are reported with it
