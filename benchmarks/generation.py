@@ -17,7 +17,7 @@ from generator.diff.compare import compare
 from generator.diff.surface import surface
 
 from generator.format import format_files
-from generator.model.build import build_api
+from generator.python.build import build_api
 from generator.pipeline import load_valid
 from generator.render import copied_outputs, render
 

@@ -14,9 +14,9 @@ from generator.errors import Problem, SpecError
 from generator.format import PARALLEL_ABOVE, Formatter
 from generator.format_cache import FormatCache
 from generator.load import Document, load_document
-from generator.model.build import build_api
-from generator.model.names import NameClash
-from generator.model.ir import Api
+from generator.python.build import build_api
+from generator.python.names import NameClash
+from generator.python.ir import Api
 from generator.progress import Stages
 from generator.refs import check_refs
 from generator.render import copied_outputs, render

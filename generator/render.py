@@ -16,11 +16,11 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from generator.model import text
+from generator.python import text
 from generator.config import TARGETS, Settings
 from generator.errors import Problem, SpecError
 from generator.format_cache import default_folder
-from generator.model.ir import Api
+from generator.python.ir import Api
 from generator.server_auth import server_auth
 
 _HERE = Path(__file__).resolve().parent

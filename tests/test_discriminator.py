@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.model.types import Discriminator, Named, UnionOf, render
+from generator.api.types import Discriminator, Named, UnionOf
+from generator.python.annotation import render
 from generator.pipeline import generate_files
 from generator.write import write_tree
 

@@ -182,7 +182,7 @@ def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path, cache_hom
 def test_formatting_in_several_processes_gives_the_same_bytes() -> None:
     from generator.config import Settings
     from generator.format import Formatter
-    from generator.model.build import build_api
+    from generator.python.build import build_api
     from generator.pipeline import load_valid
     from generator.render import copied_outputs, render
 

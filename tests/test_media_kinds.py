@@ -1,11 +1,11 @@
-"""How each media type is spoken (generator/model/media.py): the kind decides the client method's result, the body
+"""How each media type is spoken (generator/api/media.py): the kind decides the client method's result, the body
 argument and the server's answer."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.model.media import kind
+from generator.api.media import kind
 
 
 @pytest.mark.parametrize(

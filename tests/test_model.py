@@ -8,9 +8,10 @@ import pytest
 from typing import Any
 
 from generator.load import load_document
-from generator.model.build import build_api
-from generator.model.ir import Api, Operation
-from generator.model.types import Const, ListOf, Named, Nullable, Primitive, UnionOf, render
+from generator.python.build import build_api
+from generator.python.ir import Api, Operation
+from generator.api.types import Const, ListOf, Named, Nullable, Primitive, UnionOf
+from generator.python.annotation import render
 
 ROOT = Path(__file__).resolve().parent.parent
 

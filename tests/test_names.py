@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.model import names
+from generator.python import names
 
 
 @pytest.mark.parametrize(

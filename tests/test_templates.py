@@ -14,7 +14,7 @@ import pytest
 
 from generator.cli import main
 from generator.config import Settings
-from generator.model import ir
+from generator.python import ir
 from generator.pipeline import generate_files
 from generator.render import TEMPLATES
 from generator.server_auth import ServerAuth

@@ -12,7 +12,7 @@ from generator.diff.locate import Locator
 from generator.diff.python_surface import compare_surfaces
 from generator.diff.surface import Surface, surface
 from generator.diff.wire import compare_wire
-from generator.model.build import build_api
+from generator.python.build import build_api
 
 
 def compare(old_data: Any, new_data: Any, old_label: str, new_label: str,

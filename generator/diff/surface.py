@@ -15,8 +15,8 @@ from typing import Any
 from generator.diff.change import MODELS
 from generator.diff.wire import path_shape
 from generator import paths
-from generator.model.ir import Api, Argument, Operation, Resource
-from generator.model.signatures import argument_annotation
+from generator.python.ir import Api, Argument, Operation, Resource
+from generator.python.signatures import argument_annotation
 
 CLIENT, SERVER = "client", "server"
 

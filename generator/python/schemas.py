@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.model import names, patterns, text, types
-from generator.model.types import (
+from generator.api import types
+from generator.python import annotation, names, patterns, text
+from generator.api.types import (
     ANY, FILE, FORMATS, NONE, STRING, Const, Discriminator, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf,
 )
 from generator.errors import Finding, pointer_join
-from generator.model.ir import Alias, EnumClass, EnumMember, Field, ModelClass
-from generator.model.usage import request_only_schemas
+from generator.python.ir import Alias, EnumClass, EnumMember, Field, ModelClass
+from generator.python.usage import request_only_schemas
 from generator.spec.schema import COMPONENT_PREFIX, MISSING, SchemaReader, SchemaView
 
 _CONSTRAINTS = {
@@ -36,7 +37,7 @@ class TypeInfo:
         return types.or_none(self.node, self.nullable)
 
     def annotation(self) -> str:
-        return types.render(self.full)
+        return annotation.render(self.full)
 
 
 @dataclass

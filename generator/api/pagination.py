@@ -16,12 +16,27 @@ has an array but matches no rule is unclassified: the operation builder warns, n
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Finding, pointer_join
-from generator.model.ir import Paging
 from generator.spec import OperationView
 from generator.spec.schema import SchemaView
+
+@dataclass(frozen=True)
+class Paging:
+    """How a list pages, as plain wire names ("" where the page has no such part)."""
+
+    style: str  # next (a next-page URL in the body), cursor, offset, page, link (RFC 8288 header), all (one page)
+    items: str  # the array of items in the page object; "" when the answer is the array itself
+    next: str  # the next page's URL (style next) or cursor (style cursor)
+    previous: str  # the previous page's URL
+    param: str  # the query parameter moved from page to page: the offset, page number or cursor
+    limit: str  # the query parameter of the page size
+    total: str  # the count of every item
+    pages: str  # the count of pages
+    numbered: bool = False  # `param` counts pages (1, 2, …) rather than items
+
 
 STYLES = ("next", "cursor", "offset", "page", "link", "all")
 ITEM_FIELDS = (

@@ -1,24 +1,19 @@
-"""The type tree: what a value of a schema may be, as structure. Annotations are rendered from it by one function,
-and every later question (is it a list, a union, an id of which kind, which names does it use) is asked of the
-tree, never of the rendered text.
+"""The type tree: what a value of a schema may be, as structure, saying nothing about any language. Each target
+renders it (the Python annotations: python/annotation.py), and every later question (is it a list, a union, an id
+of which kind, which names does it use) is asked of the tree, never of rendered text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.model.text import literal
 
 
 @dataclass(frozen=True)
 class Primitive:
     type: str  # the JSON Schema type: string, integer, number or boolean
     format: str = ""  # only a format that gives the value a type of its own: date-time, date, uuid, binary
-
-    @property
-    def python(self) -> str:
-        return _PYTHON_PRIMITIVES.get((self.type, self.format)) or _PYTHON_PRIMITIVES[(self.type, "")]
 
 
 @dataclass(frozen=True)
@@ -85,54 +80,6 @@ FILE = FileValue()
 # The formats the generated Python gives a type of their own; every other format is its type's plain value (and
 # `binary` is a file: FileValue).
 FORMATS = frozenset({"date-time", "date", "uuid"})
-
-_PYTHON_PRIMITIVES = {
-    ("string", ""): "str", ("string", "date-time"): "datetime", ("string", "date"): "date", ("string", "uuid"): "UUID",
-    ("integer", ""): "int", ("number", ""): "float", ("boolean", ""): "bool",
-}
-
-# As an argument, read-only containers accept a list of a subtype, and a UUID also accepts its text.
-_INPUT_PRIMITIVES = {"UUID": "UUID | str"}
-# (The functions below render the tree as Python; the tree itself says nothing about Python.)
-
-
-def render(node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None) -> str:
-    """The annotation of `node`. `argument` renders it as a parameter accepts it: `Sequence`/`Mapping` for lists and
-    maps, `UUID | str` for a UUID, and an enum named in `enums` (class -> the literals of its values) also as its
-    values, `Mode | Literal['fast', 'slow']`."""
-    return _render(node, argument, enums or {})
-
-
-def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
-    if isinstance(node, Primitive):
-        return _INPUT_PRIMITIVES.get(node.python, node.python) if argument else node.python
-    if isinstance(node, Named):
-        return f"{node.name} | Literal[{enums[node.name]}]" if argument and node.name in enums else node.name
-    if isinstance(node, Const):
-        return f"Literal[{literal(node.value)}]"
-    if isinstance(node, ListOf):
-        return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument, enums)}]"
-    if isinstance(node, MapOf):
-        return f"{'Mapping' if argument else 'Dict'}[str, {_render(node.value, argument, enums)}]"
-    if isinstance(node, UnionOf) and node.discriminator is not None and not argument:
-        # pydantic picks the member by the property's value (a callable discriminator: members keep plain fields).
-        tagged = " | ".join(f"Annotated[{_render(m, argument, enums)}, _rt.Tag({literal(_name(m))})]" for m in node.members)
-        choices = ", ".join(f"{literal(value)}: {literal(model)}" for value, model in node.discriminator.tags)
-        return f"Annotated[{tagged}, _rt.discriminated({literal(node.discriminator.property)}, {{{choices}}})]"
-    if isinstance(node, UnionOf):
-        return " | ".join(_render(member, argument, enums) for member in node.members)
-    if isinstance(node, Nullable):
-        return f"{_render(node.inner, argument, enums)} | None"
-    if isinstance(node, AnyValue):
-        return "Any"
-    if isinstance(node, FileValue):
-        return "_rt.File"  # each runtime's own: what a client sends, what a server receives
-    return "None"
-
-
-def _name(node: TypeNode) -> str:
-    return node.name if isinstance(node, Named) else ""
-
 
 def walk(node: TypeNode) -> Iterator[TypeNode]:
     """`node` and every node inside it."""

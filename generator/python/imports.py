@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.model.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
-from generator.model.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
+from generator.python.annotation import python_name
+from generator.python.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
+from generator.api.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
 
 # module -> names it provides, in the order imports are written (standard library, then third party).
 _SOURCES = (
@@ -27,8 +28,8 @@ def uses(node: TypeNode, *, argument: bool = False) -> set[str]:
     """The names an annotation rendered from `node` uses: typing and standard-library names, generated classes."""
     found: set[str] = set()
     for part in walk(node):
-        if isinstance(part, Primitive) and part.python in _IMPORTED_PRIMITIVES:
-            found.add(part.python)
+        if isinstance(part, Primitive) and python_name(part) in _IMPORTED_PRIMITIVES:
+            found.add(python_name(part))
         elif isinstance(part, ListOf):
             found.add("Sequence" if argument else "List")
         elif isinstance(part, MapOf):
@@ -42,7 +43,7 @@ def uses(node: TypeNode, *, argument: bool = False) -> set[str]:
         elif isinstance(part, Named):
             found.add(part.name)
             if argument and part.kind == "enum":
-                found.add("Literal")  # an enum argument also takes its values (types.render)
+                found.add("Literal")  # an enum argument also takes its values (annotation.render)
     return found
 
 

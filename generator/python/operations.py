@@ -7,12 +7,14 @@ from dataclasses import replace
 
 from generator import paths
 from generator.errors import Finding, pointer_join
-from generator.model import media, names, signatures, text
-from generator.model.behaviour import behaviour, collections, forbids, unify_id_kinds
-from generator.model.ir import Argument, Body, Field, Operation, Pagination, Paging, Param, Resource
-from generator.model.pagination import paging as detect_paging
-from generator.model.schemas import SchemaTypes
-from generator.model.types import FILE, NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf, render
+from generator.api import media
+from generator.python import names, signatures, text
+from generator.python.behaviour import behaviour, collections, forbids, unify_id_kinds
+from generator.python.ir import Argument, Body, Field, Operation, Pagination, Param, Resource
+from generator.api.pagination import Paging, paging as detect_paging
+from generator.python.schemas import SchemaTypes
+from generator.api.types import FILE, NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf
+from generator.python.annotation import render
 
 STR = Primitive("string")
 from generator.spec import OperationView, SpecView
@@ -419,7 +421,7 @@ def _events(types: SchemaTypes, op: OperationView, context: str) -> TypeNode | N
 
 
 def _paging(types: SchemaTypes, op: OperationView, schema: SchemaView | None) -> tuple[Paging | None, str]:
-    """How the list pages (model/pagination.py), from the success response's schema and headers."""
+    """How the list pages (api/pagination.py), from the success response's schema and headers."""
     if schema is None:
         return None, ""
     target = schema.target

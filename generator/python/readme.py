@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import text
-from generator.model.ir import Example, ModelClass, Operation, Param, Resource, TagGroup
-from generator.model.types import FileValue, Named, Primitive, TypeNode
+from generator.python import text
+from generator.python.annotation import python_name
+from generator.python.ir import Example, ModelClass, Operation, Param, Resource, TagGroup
+from generator.api.types import FileValue, Named, Primitive, TypeNode
 
 _PLACEHOLDERS = {"str": "'example'", "int": "1", "float": "1.0", "bool": "True"}
 _MISSING = {"str": "'does-not-exist'", "int": "999999999", "UUID": "'00000000-0000-0000-0000-000000000000'"}
@@ -21,7 +22,7 @@ _MISSING = {"str": "'does-not-exist'", "int": "999999999", "UUID": "'00000000-00
 
 def _primitive(node: TypeNode) -> str:
     """The Python type of a plain primitive (no null, no union), else "" (no placeholder fits it)."""
-    return node.python if isinstance(node, Primitive) else ""
+    return python_name(node) if isinstance(node, Primitive) else ""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.errors import Finding
-from generator.model.text import literal
-from generator.model.types import TypeNode, render
+from generator.python.text import literal
+from generator.api.pagination import Paging
+from generator.api.types import TypeNode
+from generator.python.annotation import render
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Field:
     read_only: bool
     write_only: bool
     nullable: bool  # null is a valid value (not merely "absent")
-    python_re: bool = False  # its pattern needs Python's re, not pydantic's default engine (model/patterns.py)
+    python_re: bool = False  # its pattern needs Python's re, not pydantic's default engine (python/patterns.py)
 
     @property
     def type_expr(self) -> str:
@@ -120,7 +122,7 @@ class Body:
     required: bool
     fields: tuple[Field, ...]  # flattened into client keywords; empty when passed whole as `body`
     media_types: tuple[str, ...] = ()  # every media type the document lists for the body, in its order
-    kind: str = "json"  # json, form, multipart, text or binary (model/media.py)
+    kind: str = "json"  # json, form, multipart, text or binary (api/media.py)
 
     @property
     def type_expr(self) -> str:
@@ -149,23 +151,9 @@ class Signatures:
     overloads: tuple[tuple[Argument, ...], ...]
 
 
-@dataclass(frozen=True)
-class Paging:
-    """How a list pages, as plain wire names ("" where the page has no such part)."""
-
-    style: str  # next (a next-page URL in the body), cursor, offset, page, link (RFC 8288 header), all (one page)
-    items: str  # the array of items in the page object; "" when the answer is the array itself
-    next: str  # the next page's URL (style next) or cursor (style cursor)
-    previous: str  # the previous page's URL
-    param: str  # the query parameter moved from page to page: the offset, page number or cursor
-    limit: str  # the query parameter of the page size
-    total: str  # the count of every item
-    pages: str  # the count of pages
-    numbered: bool = False  # `param` counts pages (1, 2, …) rather than items
-
-    def keywords(self, defaults: dict[str, object], names: tuple[str, ...]) -> str:
-        """`name=literal, ...` for each of `names` whose value is not the runtime's default, as source."""
-        return ", ".join(f"{n}={literal(getattr(self, n))}" for n in names if getattr(self, n) != defaults[n])
+def _paging_keywords(paging: Paging, names: tuple[str, ...]) -> str:
+    """`name=literal, ...` for each of `names` whose value is not the runtimes' default, as source."""
+    return ", ".join(f"{n}={literal(getattr(paging, n))}" for n in names if getattr(paging, n) != DEFAULT_PAGING[n])
 
 
 # What the runtimes assume when a list says nothing else: Django REST framework's limit/offset envelope.
@@ -197,9 +185,9 @@ class Pagination:
     def client_paging(self) -> str:
         """The client runtime's `paging=` argument, or "" for the default."""
         wanted = _CLIENT_PAGING[self.paging.style]
-        style = self.paging.keywords(DEFAULT_PAGING, wanted[:1])
+        style = _paging_keywords(self.paging, wanted[:1])
         items = f"items={literal(self.items_attr)}" if self.items_attr != DEFAULT_PAGING["items"] else ""
-        args = ", ".join(a for a in (style, items, self.paging.keywords(DEFAULT_PAGING, wanted[1:])) if a)
+        args = ", ".join(a for a in (style, items, _paging_keywords(self.paging, wanted[1:])) if a)
         return f"paging=_rt.Paging({args})" if args else ""
 
 
@@ -225,7 +213,7 @@ class Behaviour:
             return f'ctx, {self.collection}, id_kind="{self.id_kind}", unique_by={self.unique_by}'
         args = f'ctx, {self.collection}, {self.result_model}, id_kind="{self.id_kind}"'
         wanted = _SERVER_PAGING[:2] if self.paging and self.paging.style == "all" else _SERVER_PAGING
-        paging = self.paging.keywords(DEFAULT_PAGING, wanted) if self.paging else ""
+        paging = _paging_keywords(self.paging, wanted) if self.paging else ""
         return f"{args}, paging=_mem.Paging({paging})" if paging else args
 
 

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from generator import paths
-from generator.model import text
-from generator.model.ir import Argument, Body, Param, Signatures
-from generator.model.types import Primitive, TypeNode, render
+from generator.python import text
+from generator.python.ir import Argument, Body, Param, Signatures
+from generator.api.types import Primitive, TypeNode
+from generator.python.annotation import python_name, render
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
 
@@ -116,4 +117,4 @@ def example_call(method_name: str, params: tuple[Param, ...], body: Body | None)
 
 def _placeholder(node: TypeNode) -> str:
     placeholders = {"int": "1", "float": "1.0", "bool": "True"}
-    return placeholders.get(node.python, repr("...")) if isinstance(node, Primitive) else repr("...")
+    return placeholders.get(python_name(node), repr("...")) if isinstance(node, Primitive) else repr("...")

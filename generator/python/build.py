@@ -8,10 +8,11 @@ from typing import Any
 
 from generator.config import Settings
 from generator.errors import Finding
-from generator.model import imports, names, readme, text, types
-from generator.model.ir import Alias, Api
-from generator.model.operations import build_resources, common_error_model
-from generator.model.schemas import SchemaTypes
+from generator.api import types
+from generator.python import imports, names, readme, text
+from generator.python.ir import Alias, Api
+from generator.python.operations import build_resources, common_error_model
+from generator.python.schemas import SchemaTypes
 from generator.spec import read_spec
 
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")

@@ -12,9 +12,10 @@ from dataclasses import replace
 from typing import Any
 
 from generator import paths
-from generator.model import text
-from generator.model.ir import Behaviour, Operation, Paging, Param, Resource
-from generator.model.types import Nullable, TypeNode, is_primitive
+from generator.python import text
+from generator.api.pagination import Paging
+from generator.python.ir import Behaviour, Operation, Param, Resource
+from generator.api.types import Nullable, TypeNode, is_primitive
 from generator.spec import OperationView
 
 _ITEM_KINDS = {"get": "retrieve", "patch": "update", "put": "update", "delete": "destroy"}

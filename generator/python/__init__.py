@@ -1,0 +1,1 @@
+"""The Python target: one naming pass over the API, and the views the client and server templates print."""

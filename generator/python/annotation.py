@@ -1,0 +1,59 @@
+"""Python annotations, rendered from the type tree by one function."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from generator.api.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Nullable, Primitive, TypeNode, UnionOf
+from generator.python.text import literal
+
+_PYTHON_PRIMITIVES = {
+    ("string", ""): "str", ("string", "date-time"): "datetime", ("string", "date"): "date", ("string", "uuid"): "UUID",
+    ("integer", ""): "int", ("number", ""): "float", ("boolean", ""): "bool",
+}
+
+# As an argument, read-only containers accept a list of a subtype, and a UUID also accepts its text.
+_INPUT_PRIMITIVES = {"UUID": "UUID | str"}
+
+
+def render(node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None) -> str:
+    """The annotation of `node`. `argument` renders it as a parameter accepts it: `Sequence`/`Mapping` for lists and
+    maps, `UUID | str` for a UUID, and an enum named in `enums` (class -> the literals of its values) also as its
+    values, `Mode | Literal['fast', 'slow']`."""
+    return _render(node, argument, enums or {})
+
+
+def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
+    if isinstance(node, Primitive):
+        return _INPUT_PRIMITIVES.get(python_name(node), python_name(node)) if argument else python_name(node)
+    if isinstance(node, Named):
+        return f"{node.name} | Literal[{enums[node.name]}]" if argument and node.name in enums else node.name
+    if isinstance(node, Const):
+        return f"Literal[{literal(node.value)}]"
+    if isinstance(node, ListOf):
+        return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument, enums)}]"
+    if isinstance(node, MapOf):
+        return f"{'Mapping' if argument else 'Dict'}[str, {_render(node.value, argument, enums)}]"
+    if isinstance(node, UnionOf) and node.discriminator is not None and not argument:
+        # pydantic picks the member by the property's value (a callable discriminator: members keep plain fields).
+        tagged = " | ".join(f"Annotated[{_render(m, argument, enums)}, _rt.Tag({literal(_name(m))})]" for m in node.members)
+        choices = ", ".join(f"{literal(value)}: {literal(model)}" for value, model in node.discriminator.tags)
+        return f"Annotated[{tagged}, _rt.discriminated({literal(node.discriminator.property)}, {{{choices}}})]"
+    if isinstance(node, UnionOf):
+        return " | ".join(_render(member, argument, enums) for member in node.members)
+    if isinstance(node, Nullable):
+        return f"{_render(node.inner, argument, enums)} | None"
+    if isinstance(node, AnyValue):
+        return "Any"
+    if isinstance(node, FileValue):
+        return "_rt.File"  # each runtime's own: what a client sends, what a server receives
+    return "None"
+
+
+def _name(node: TypeNode) -> str:
+    return node.name if isinstance(node, Named) else ""
+
+
+def python_name(node: Primitive) -> str:
+    """The Python type of a primitive: `str`, `datetime`, `UUID`, `int`..."""
+    return _PYTHON_PRIMITIVES.get((node.type, node.format)) or _PYTHON_PRIMITIVES[(node.type, "")]
