@@ -308,7 +308,7 @@ def _result_id_type(result: SchemaView | None, types: SchemaTypes, paging: Pagin
     """The type of the `id` of a result, or of its page items."""
     if result is None:
         return STR
-    props, _ = types.properties(result.target)
+    props, _ = result.target.merged_properties()
     if "id" in props:
         return types.type_of(props["id"], "Id").node
     page = _page_items(types, result, paging)
@@ -427,7 +427,7 @@ def _paging(types: SchemaTypes, op: OperationView, schema: SchemaView | None) ->
     target = schema.target
     props: dict[str, SchemaView | None] = {}
     if "array" not in target.types:
-        props = {k: v.target if v is not None else None for k, v in types.properties(target)[0].items()}
+        props = {k: v.target if v is not None else None for k, v in target.merged_properties()[0].items()}
     response = op.responses.get(_success(op)[1])
     return detect_paging(op, target, props, response.headers if response else (), types.warnings)
 
@@ -439,7 +439,7 @@ def _page_items(types: SchemaTypes, schema: SchemaView | None, paging: Paging | 
     target = schema.target
     holder: SchemaView | None = target
     if paging.items:
-        holder = types.properties(target)[0].get(paging.items)
+        holder = target.merged_properties()[0].get(paging.items)
         holder = holder.target if holder is not None else None
     return (holder.items or types.reader.empty(holder.pointer)) if holder is not None else None
 

@@ -144,24 +144,8 @@ class SchemaTypes:
             self._enum_by_values[key] = name
         return self._enum_by_values[key]
 
-    def properties(self, schema: SchemaView) -> tuple[dict[str, SchemaView | None], set[str]]:
-        """Properties and required names of an object schema, allOf members merged in order."""
-        props: dict[str, SchemaView | None] = {}
-        required: set[str] = set()
-        for member in [*(schema.alternatives("allOf") or []), schema]:
-            part = member.target if member is not None and member is not schema else member
-            if part is None:
-                continue
-            if part is not schema and part.alternatives("allOf"):
-                sub_props, sub_required = self.properties(part)
-                props.update(sub_props)
-                required |= sub_required
-            props.update(part.properties or {})
-            required |= part.required
-        return props, required
-
     def _model(self, name: str, schema: SchemaView, doc: str, *, is_input: bool) -> ModelClass:
-        props, required = self.properties(schema)
+        props, required = schema.merged_properties()
         wire_names = list(props)
         views = [props[w] or self.reader.empty(schema.pointer) for w in wire_names]
         places = [v.pointer or schema.pointer for v in views]

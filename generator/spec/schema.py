@@ -155,6 +155,22 @@ class SchemaView:
             return None
         return {str(name): self._sub(value, "properties", name) for name, value in props.items()}
 
+    def merged_properties(self) -> tuple[dict[str, SchemaView | None], set[str]]:
+        """Properties and required names of an object schema, its allOf members merged in order."""
+        props: dict[str, SchemaView | None] = {}
+        required: set[str] = set()
+        for member in [*(self.alternatives("allOf") or []), self]:
+            part = member.target if member is not None and member is not self else member
+            if part is None:
+                continue
+            if part is not self and part.alternatives("allOf"):
+                sub_props, sub_required = part.merged_properties()
+                props.update(sub_props)
+                required |= sub_required
+            props.update(part.properties or {})
+            required |= part.required
+        return props, required
+
     @property
     def has_properties(self) -> bool:
         return "properties" in self.raw
