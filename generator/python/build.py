@@ -9,6 +9,7 @@ from typing import Any
 from generator.config import Settings
 from generator.errors import Finding
 from generator.api import types
+from generator.api.operations import operations as operation_facts
 from generator.python import imports, names, readme, text
 from generator.python.ir import Alias, Api
 from generator.python.operations import build_resources, common_error_model
@@ -32,7 +33,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     types = SchemaTypes(spec, warnings, view.schemas, taken={client_class, f"Async{client_class}"})
     types.build_components()
     error_model = common_error_model(view, types)
-    resources = build_resources(view, types, error_model)
+    resources = build_resources(view, types, operation_facts(view, warnings), error_model)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
