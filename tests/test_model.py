@@ -204,3 +204,18 @@ def test_a_next_page_uri_in_the_body_pages_by_that_url_on_a_document_we_did_not_
     assert len(by_uri) == 60 and {(p.next, p.param, p.limit) for p in by_uri} == {("next_page_uri", "", "PageSize")}
     # The one list without a next_page_uri (its page object has none) pages by its Page parameter.
     assert [(p.style, p.param) for p in pagings if p.style != "next"] == [("page", "Page")]
+
+
+def test_a_derived_input_model_never_takes_a_components_name() -> None:
+    """`Widget` needs an input model (its `id` is read-only); the document also has a `WidgetInput` of its own. The
+    derived model is the one renamed, with a warning naming both places, and each operation keeps its own body."""
+    doc = load_document(str(ROOT / "tests" / "golden" / "name_collisions" / "spec.yaml"))
+    api = build_api(doc.data, "spec.yaml", doc.pointer_index())
+    create, create_input = _op(api, "widgets", "create"), _op(api, "widgets", "widget_inputs_create")
+    assert create.body is not None and create.body.type == Named("WidgetInput2", "model")
+    assert [f.wire_name for f in create.body.fields] == ["name"]
+    assert create_input.body is not None and create_input.body.type == Named("WidgetInput", "model")
+    assert [f.wire_name for f in create_input.body.fields] == ["colour"]
+    renamed = [w for w in api.warnings if "WidgetInput2" in w[0]]
+    assert renamed and "/components/schemas/WidgetInput" in renamed[0][0]
+    assert renamed[0][1] == "/paths/~1widgets~1/post/requestBody/content/application~1json/schema"

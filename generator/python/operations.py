@@ -59,10 +59,10 @@ def build_resources(
             Resource(
                 tag=text.literal(tag),
                 attr=attr,
-                class_name=types.fresh(f"{base}Resource", place=place),
-                async_class_name=types.fresh(f"Async{base}Resource", place=place),
-                interface_name=types.fresh(f"{base}Api", place=place),
-                memory_class=types.fresh(f"Memory{base}Api", place=place),
+                class_name=types.fresh(f"{base}Resource", place=place, key=(tag, "Resource")),
+                async_class_name=types.fresh(f"Async{base}Resource", place=place, key=(tag, "AsyncResource")),
+                interface_name=types.fresh(f"{base}Api", place=place, key=(tag, "Api")),
+                memory_class=types.fresh(f"Memory{base}Api", place=place, key=(tag, "MemoryApi")),
                 router_name=f"{attr}_router",
                 doc=text.docstring(tag_docs.get(tag) or f"Operations tagged {tag}."),
                 operations=resource_operations,
@@ -189,7 +189,7 @@ def _operation(
         error_statuses=facts.error_statuses,
         pagination=pagination,
         scopes=text.literal(facts.scopes),
-        request_class=types.fresh(f"{context}Request", place=op.pointer),
+        request_class=types.fresh(f"{context}Request", place=op.pointer, key=(op.pointer, "Request")),
         server_path=text.literal(signatures.server_path(path, params)),
         server_result=_server_result(result_kind, result_type, events_item),
         behaviour=served,
@@ -314,9 +314,9 @@ def _body(types: SchemaTypes, facts: OperationFacts, context: str, param_names: 
     if key in types.component_names and types.component_names[key] in types.models:
         source = types.models[types.component_names[key]]
         if partial and (types.needs_input_model(source) or any(f.required for f in source.fields)):
-            model = types.input_model(types.component_names[key] + "Patch", source, partial=True)
+            model = types.input_model(types.component_names[key] + "Patch", source, partial=True, place=schema.pointer)
         elif types.needs_input_model(source):
-            model = types.input_model(types.component_names[key] + "Input", source, partial=False)
+            model = types.input_model(types.component_names[key] + "Input", source, partial=False, place=schema.pointer)
         else:
             model = types.as_request_body(key, source)
     elif not key and (schema.properties or schema.alternatives("allOf")):

@@ -6,11 +6,13 @@ so a later schema with the same name is resolved by the written rule in names.un
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.api import types
 from generator.python import annotation, names, patterns, text
+from generator.python.classes import ClassNames
 from generator.api.types import (
     ANY, FILE, FORMATS, NONE, STRING, Const, Discriminator, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf,
 )
@@ -49,7 +51,7 @@ class SchemaTypes:
     enums: dict[str, EnumClass] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
     component_names: dict[str, str] = field(default_factory=dict)  # component key -> class name
-    taken: set[str] = field(default_factory=set)
+    taken: set[str] = field(default_factory=set)  # class names reserved by the caller
     # Every field of each object model; the response model leaves out writeOnly fields, input models readOnly ones.
     all_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
     _enum_by_values: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
@@ -57,35 +59,24 @@ class SchemaTypes:
     # enum class -> the literals of its values, kept as enums are defined (an argument also takes the values)
     enum_literals: dict[str, str] = field(default_factory=dict)
     components: dict[str, SchemaView | None] = field(default_factory=dict)
+    classes: ClassNames = field(init=False)
 
     def __post_init__(self) -> None:
         """Component class names: unique among themselves, then moved off any name already in `taken` (the
         client classes the caller reserved first), with a located warning."""
         self.request_only = request_only_schemas(self.spec)
         self.components = self.reader.components()
-        keys = list(self.components)
-        places = [pointer_join("/components/schemas", k) for k in keys]
-        raws = [view.raw if view else None for view in self.components.values()]
-        overrides = [names.override(raw, p, reserved=names.RESERVED_CLASSES) for raw, p in zip(raws, places)]
-        candidates = [o or names.pascal(k) for k, o in zip(keys, overrides)]
-        fixed = [o is not None for o in overrides]
-        chosen = names.unique(candidates, "schema name", self.warnings, raws=keys, joiner="", places=places, fixed=fixed)
-        reserved = set(self.taken)
-        self.taken.update(chosen)
-        for key, name, place in zip(keys, chosen, places):
-            self.component_names[key] = self.fresh(name, place=place) if name in reserved else name
+        self.classes = ClassNames(self.taken, self.warnings)
+        self.component_names = self.classes.components(self.components)
 
     def build_components(self) -> None:
         for key, name in self.component_names.items():
             self._define(name, self.components[key] or self.reader.empty(pointer_join("/components/schemas", key)))
 
     # -- naming -------------------------------------------------------------------------------
-    def fresh(self, candidate: str, *, place: str) -> str:
-        chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
-        if chosen != candidate:
-            self.warnings.append((f"class name {candidate!r} is taken; using {chosen!r}", place))
-        self.taken.add(chosen)
-        return chosen
+    def fresh(self, candidate: str, *, place: str, key: Hashable = None) -> str:
+        """A class name for what `key` names (by default, something named once): `candidate` unless taken."""
+        return self.classes.claim(key if key is not None else object(), candidate, place)
 
     # -- definitions ----------------------------------------------------------------------------
     def _define(self, name: str, schema: SchemaView) -> None:
@@ -188,23 +179,25 @@ class SchemaTypes:
             nullable=info.nullable or info.node in (ANY, NONE),
         )
 
-    def input_model(self, name: str, source: ModelClass, *, partial: bool) -> ModelClass:
-        """A request-body model: read-only fields left out, write-only ones in; for PATCH every field optional."""
+    def input_model(self, candidate: str, source: ModelClass, *, partial: bool, place: str) -> ModelClass:
+        """A request-body model of a component: read-only fields left out, write-only ones in; for PATCH every field
+        optional. Named `candidate` unless another class has that name (a component called `<Source>Input`)."""
+        name = self.fresh(candidate, place=place, key=("input", source.name, partial))
         if name not in self.models:
-            fields = tuple(
-                replace(f, required=False) if partial else f
-                for f in self.all_fields.get(source.name, source.fields)
-                if not f.read_only
-            )
-            self.models[name] = ModelClass(name, source.doc, fields, True)
+            self.models[name] = ModelClass(name, source.doc, self._input_fields(source, partial), True)
         return self.models[name]
+
+    def _input_fields(self, source: ModelClass, partial: bool) -> tuple[Field, ...]:
+        every = self.all_fields.get(source.name, source.fields)
+        return tuple(replace(f, required=False) if partial else f for f in every if not f.read_only)
 
     def inline_input(self, context: str, schema: SchemaView, *, partial: bool) -> ModelClass:
         """An inline request-body object becomes an input model directly (no response twin)."""
         name = self.fresh(names.pascal(context), place=schema.pointer)
         full = self._model(name, schema, text.docstring(schema.description), is_input=True)
         self.all_fields[name] = full.fields
-        return self.input_model(name, full, partial=partial)
+        self.models[name] = ModelClass(name, full.doc, self._input_fields(full, partial), True)
+        return self.models[name]
 
     def as_request_body(self, key: str, model: ModelClass) -> ModelClass:
         """A component used as a body as it is: an input model (unknown fields ignored) when no response uses it."""

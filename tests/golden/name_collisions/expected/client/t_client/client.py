@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Unpack
+from typing import ClassVar, Unpack, overload
 
 from . import _runtime as _rt
-from .models import AsyncTClient2, TClient2
+from .models import AsyncTClient2, TClient2, Widget, WidgetInput, WidgetInput2
 
 _SETTINGS = _rt.Settings(
     api_key_env="T_API_KEY",
@@ -57,6 +57,90 @@ class AsyncThingsResource(_rt.AsyncResource):
         )
 
 
+class WidgetsResource(_rt.SyncResource):
+    """Operations tagged widgets."""
+
+    @overload
+    def create(self, body: WidgetInput2, **options: Unpack[_rt.RequestOptions]) -> Widget: ...
+    @overload
+    def create(self, *, name: str, **options: Unpack[_rt.RequestOptions]) -> Widget: ...
+    def create(
+        self,
+        body: WidgetInput2 | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Widget:
+        """widgets_create"""
+        return self._send(
+            "POST", "/widgets/", Widget, path_params={}, body=body, fields={"name": name}, options=options
+        )
+
+    @overload
+    def widget_inputs_create(self, body: WidgetInput, **options: Unpack[_rt.RequestOptions]) -> WidgetInput: ...
+    @overload
+    def widget_inputs_create(self, *, colour: str, **options: Unpack[_rt.RequestOptions]) -> WidgetInput: ...
+    def widget_inputs_create(
+        self,
+        body: WidgetInput | _rt.Unset = _rt.UNSET,
+        *,
+        colour: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> WidgetInput:
+        """widget_inputs_create"""
+        return self._send(
+            "POST",
+            "/widget-inputs/",
+            WidgetInput,
+            path_params={},
+            body=body,
+            fields={"colour": colour},
+            options=options,
+        )
+
+
+class AsyncWidgetsResource(_rt.AsyncResource):
+    """Operations tagged widgets."""
+
+    @overload
+    async def create(self, body: WidgetInput2, **options: Unpack[_rt.RequestOptions]) -> Widget: ...
+    @overload
+    async def create(self, *, name: str, **options: Unpack[_rt.RequestOptions]) -> Widget: ...
+    async def create(
+        self,
+        body: WidgetInput2 | _rt.Unset = _rt.UNSET,
+        *,
+        name: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> Widget:
+        """widgets_create"""
+        return await self._send(
+            "POST", "/widgets/", Widget, path_params={}, body=body, fields={"name": name}, options=options
+        )
+
+    @overload
+    async def widget_inputs_create(self, body: WidgetInput, **options: Unpack[_rt.RequestOptions]) -> WidgetInput: ...
+    @overload
+    async def widget_inputs_create(self, *, colour: str, **options: Unpack[_rt.RequestOptions]) -> WidgetInput: ...
+    async def widget_inputs_create(
+        self,
+        body: WidgetInput | _rt.Unset = _rt.UNSET,
+        *,
+        colour: str | _rt.Unset = _rt.UNSET,
+        **options: Unpack[_rt.RequestOptions],
+    ) -> WidgetInput:
+        """widget_inputs_create"""
+        return await self._send(
+            "POST",
+            "/widget-inputs/",
+            WidgetInput,
+            path_params={},
+            body=body,
+            fields={"colour": colour},
+            options=options,
+        )
+
+
 class TClient(_rt.SyncClient):
     """T API client. Use as a context manager, or call `close()`."""
 
@@ -64,6 +148,7 @@ class TClient(_rt.SyncClient):
 
     def _setup(self) -> None:
         self.things = ThingsResource(self)
+        self.widgets = WidgetsResource(self)
 
 
 class AsyncTClient(_rt.AsyncClient):
@@ -73,3 +158,4 @@ class AsyncTClient(_rt.AsyncClient):
 
     def _setup(self) -> None:
         self.things = AsyncThingsResource(self)
+        self.widgets = AsyncWidgetsResource(self)

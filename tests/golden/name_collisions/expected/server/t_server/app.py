@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, memory, requests
-from .models import AsyncTClient2
+from .models import AsyncTClient2, WidgetInput, WidgetInput2
 
 KEYS_ENV = "T_API_KEYS"
 
@@ -43,9 +43,41 @@ def things_router(impl: interface.ThingsApi) -> APIRouter:
     return router
 
 
+def widgets_router(impl: interface.WidgetsApi) -> APIRouter:
+    router = APIRouter(tags=["widgets"])
+    _rt.route(
+        router,
+        "POST",
+        "/widgets/",
+        requests.WidgetsCreateRequest,
+        impl.create,
+        scopes=(),
+        status=201,
+        params=(),
+        body=WidgetInput2,
+        body_required=True,
+        media_type="application/json",
+    )
+    _rt.route(
+        router,
+        "POST",
+        "/widget-inputs/",
+        requests.WidgetsWidgetInputsCreateRequest,
+        impl.widget_inputs_create,
+        scopes=(),
+        status=201,
+        params=(),
+        body=WidgetInput,
+        body_required=True,
+        media_type="application/json",
+    )
+    return router
+
+
 def create_app(
     *,
     things: interface.ThingsApi | None = None,
+    widgets: interface.WidgetsApi | None = None,
     keys: Mapping[str, object] | None = None,
     max_body_bytes: int = _rt.DEFAULT_MAX_BODY_BYTES,
     store: _mem.Store | None = None,
@@ -67,4 +99,5 @@ def create_app(
         invalid_key_message="Invalid API key.",
     )
     app.include_router(things_router(things or memory.MemoryThingsApi(store)))
+    app.include_router(widgets_router(widgets or memory.MemoryWidgetsApi(store)))
     return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import _runtime as _rt
 from . import requests
-from .models import TClient2
+from .models import TClient2, Widget, WidgetInput
 
 
 class ThingsApi:
@@ -22,4 +22,18 @@ class ThingsApi:
 
     async def create(self, request: requests.ThingsCreateRequest, ctx: _rt.Context) -> TClient2:
         """things_create"""
+        raise NotImplementedError
+
+
+class WidgetsApi:
+    """Operations tagged widgets."""
+
+    async def create(self, request: requests.WidgetsCreateRequest, ctx: _rt.Context) -> Widget:
+        """widgets_create"""
+        raise NotImplementedError
+
+    async def widget_inputs_create(
+        self, request: requests.WidgetsWidgetInputsCreateRequest, ctx: _rt.Context
+    ) -> WidgetInput:
+        """widget_inputs_create"""
         raise NotImplementedError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import _memory as _mem
 from . import _runtime as _rt
 from . import interface, requests
-from .models import TClient2
+from .models import TClient2, Widget, WidgetInput
 
 
 class MemoryThingsApi(interface.ThingsApi):
@@ -17,3 +17,18 @@ class MemoryThingsApi(interface.ThingsApi):
 
     async def create(self, request: requests.ThingsCreateRequest, ctx: _rt.Context) -> TClient2:
         return self._store.create(ctx, "things", TClient2, id_kind="str")
+
+
+class MemoryWidgetsApi(interface.WidgetsApi):
+    """Operations tagged widgets."""
+
+    def __init__(self, store: _mem.Store) -> None:
+        self._store = store
+
+    async def create(self, request: requests.WidgetsCreateRequest, ctx: _rt.Context) -> Widget:
+        return self._store.create(ctx, "widgets", Widget, id_kind="int")
+
+    async def widget_inputs_create(
+        self, request: requests.WidgetsWidgetInputsCreateRequest, ctx: _rt.Context
+    ) -> WidgetInput:
+        return self._store.create(ctx, "widget-inputs", WidgetInput, id_kind="str")

@@ -24,3 +24,22 @@ class AsyncTClient2(_rt.InputModel):
     """Named like the generated async client class."""
 
     name: Annotated[str | None, _rt.NotNull] = None
+
+
+class Widget(_rt.ApiModel):
+    """Has a read-only field, so its request body is an input model, `WidgetInput` unless taken."""
+
+    id: int
+    name: str
+
+
+class WidgetInput(_rt.ApiModel):
+    """Named like Widget's input model, which is the one renamed."""
+
+    colour: str
+
+
+class WidgetInput2(_rt.InputModel):
+    """Has a read-only field, so its request body is an input model, `WidgetInput` unless taken."""
+
+    name: str

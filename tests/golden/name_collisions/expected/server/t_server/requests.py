@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from . import _runtime as _rt
-from .models import AsyncTClient2
+from .models import AsyncTClient2, WidgetInput, WidgetInput2
 
 
 class ThingsListRequest(_rt.RequestModel):
@@ -15,3 +15,15 @@ class ThingsCreateRequest(_rt.RequestModel):
     """things_create"""
 
     body: AsyncTClient2
+
+
+class WidgetsCreateRequest(_rt.RequestModel):
+    """widgets_create"""
+
+    body: WidgetInput2
+
+
+class WidgetsWidgetInputsCreateRequest(_rt.RequestModel):
+    """widget_inputs_create"""
+
+    body: WidgetInput
