@@ -52,15 +52,15 @@ def test_parameters_scopes_pagination_and_behaviour() -> None:
     assert params["id_in"].wire == "'id__in'" and params["id_in"].value_expr == "_rt.csv(id_in)"
     assert params["order_by"].type == ListOf(Named("OrderByItem", "enum"))
     assert params["limit"].type == Primitive("integer") and not params["limit"].required
-    assert listing.scopes == "('dataset:read',)"
+    assert listing.server.scopes == "('dataset:read',)"
     assert listing.pagination is not None and listing.pagination.item == Named("Dataset", "model")
     assert listing.result == Named("PaginatedDatasetList", "model")
-    assert listing.behaviour.kind == "list" and listing.behaviour.id_kind == "uuid"
+    assert listing.server.behaviour.kind == "list" and listing.server.behaviour.id_kind == "uuid"
     destroy = _op(api, "datasets", "destroy")
-    assert destroy.behaviour.memory_call == "forbid" and "deleted" in destroy.behaviour.detail
+    assert destroy.server.behaviour.memory_call == "forbid" and "deleted" in destroy.server.behaviour.detail
     unlisted = _op(api, "dashboards", "create_unlisted_dashboard")
-    assert unlisted.result_annotation == "_rt.RawResult" and unlisted.behaviour.unique_by == "('tags',)" and 409 in unlisted.error_statuses
-    assert _op(api, "dashboards", "stream_tiles").stream_name == "stream_tiles_stream"
+    assert unlisted.client.returns == "_rt.RawResult" and unlisted.server.behaviour.unique_by == "('tags',)" and 409 in unlisted.error_statuses
+    assert _op(api, "dashboards", "stream_tiles").client.stream_name == "stream_tiles_stream"
 
 
 def _spec(schemas: dict[str, Any], paths: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -152,14 +152,14 @@ def test_the_type_tree_keeps_json_types_and_formats_not_python_names() -> None:
 
 def test_client_arguments_are_facts_path_first_then_the_request_model_then_keywords() -> None:
     create = _op(_posthog(), "datasets", "create")
-    method = create.arguments.method
+    method = create.client.arguments.method
     assert [(a.name, a.location, a.keyword_only) for a in method[:2]] == [("project_id", "path", False), ("body", "", False)]
     name = next(a for a in method if a.name == "name")
     assert (name.location, name.wire, name.type, name.required, name.keyword_only) == ("body", "name", Primitive("string"), False, True)
-    by_model, by_keywords = create.arguments.overloads
+    by_model, by_keywords = create.client.arguments.overloads
     assert [a.name for a in by_model] == ["project_id", "body"] and by_model[1].required
     assert next(a for a in by_keywords if a.name == "name").required  # the document requires it
-    assert [a.name for a in create.arguments.read] == ["project_id"]
+    assert [a.name for a in create.client.arguments.read] == ["project_id"]
 
 
 def test_every_renaming_warning_names_the_node_it_is_about(tmp_path: Path) -> None:

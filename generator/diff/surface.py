@@ -93,7 +93,7 @@ def surface(api: Api) -> Surface:
 def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[Method]:
     wire = (op.http_method.upper(), path_shape(op.path))
     placeholders = paths.placeholders(op.path)
-    signatures = op.arguments
+    signatures = op.client.arguments
     # The last overload is the keyword form: there, body fields are as required as the document says.
     required = {a.name: a.required for a in signatures.overloads[-1]} if signatures.overloads else {}
     args: list[Arg] = []
@@ -102,13 +102,13 @@ def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[M
         args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, enums),
                         argument.keyword_only, required.get(argument.name, argument.required), position))
     owner = f"client.{resource.attr}"
-    found = [Method(CLIENT, owner, op.method_name, wire, "call", tuple(args), op.result_annotation, "")]
-    if op.stream_name:
-        found.append(Method(CLIENT, owner, op.stream_name, wire, "stream", tuple(args), "", ""))
+    found = [Method(CLIENT, owner, op.method_name, wire, "call", tuple(args), op.client.returns, "")]
+    if op.client.stream_name:
+        found.append(Method(CLIENT, owner, op.client.stream_name, wire, "stream", tuple(args), "", ""))
     if op.pagination is not None:
         found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", tuple(args), "", ""))
-    if op.events_name and op.events_name != op.method_name:
-        found.append(Method(CLIENT, owner, op.events_name, wire, "events", tuple(args), op.events_type, ""))
+    if op.client.events_name and op.client.events_name != op.method_name:
+        found.append(Method(CLIENT, owner, op.client.events_name, wire, "events", tuple(args), op.events_type, ""))
     request_fields = [
         Arg(p.name, _key(Argument(p.name, p.location, p.wire_name, p.type, p.required, True), placeholders),
             p.type_expr, True, p.required, -1)
@@ -117,7 +117,7 @@ def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[M
     if op.body is not None:
         request_fields.append(Arg("body", "body", op.body.type_expr, True, op.body.required, -1))
     found.append(Method(SERVER, resource.interface_name, op.method_name, wire, "implement", tuple(request_fields),
-                        op.server_result, op.request_class))
+                        op.server.result, op.server.request_class))
     return found
 
 

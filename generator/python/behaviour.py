@@ -31,11 +31,12 @@ def unify_id_kinds(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
     declared: dict[str, str] = {}
     for resource in resources:
         for op in resource.operations:
-            if op.behaviour.kind in ("retrieve", "update", "destroy", "destroy_forbidden", "action_read"):
-                declared.setdefault(op.behaviour.collection, op.behaviour.id_kind)
+            if op.server.behaviour.kind in ("retrieve", "update", "destroy", "destroy_forbidden", "action_read"):
+                declared.setdefault(op.server.behaviour.collection, op.server.behaviour.id_kind)
 
     def unified(op: Operation) -> Operation:
-        kind = declared.get(op.behaviour.collection, op.behaviour.id_kind)
-        return replace(op, behaviour=replace(op.behaviour, id_kind=kind))
+        served = op.server.behaviour
+        kind = declared.get(served.collection, served.id_kind)
+        return replace(op, server=replace(op.server, behaviour=replace(served, id_kind=kind)))
 
     return tuple(replace(r, operations=tuple(unified(op) for op in r.operations)) for r in resources)

@@ -100,12 +100,12 @@ def client_uses(resources: tuple[Resource, ...]) -> set[str]:
     found = {"ClassVar"}
     for op in (op for r in resources for op in r.operations):
         found |= _signature(op, with_body=True) | uses(op.result)
-        found |= {"cast"} if op.client_cast else set()
+        found |= {"cast"} if op.client.cast else set()
         found |= {op.error_model} if op.error_model else set()
-        found |= {"overload"} if op.client_overloads else set()
+        found |= {"overload"} if op.client.overloads else set()
         if op.pagination:
             found |= uses(op.pagination.item) | _signature(op, with_body=False) | {"Iterator", "AsyncIterator"}
-        if op.stream_name:
+        if op.client.stream_name:
             found |= {"ContextManager", "AsyncContextManager"}
         if op.events_item is not None:
             found |= uses(op.events_item)
@@ -127,7 +127,7 @@ def requests_uses(resources: tuple[Resource, ...]) -> set[str]:
 
 def _server_result(op: Operation) -> set[str]:
     events = uses(op.events_item) if op.events_item is not None else set()
-    return events | (uses(op.result) if op.server_result not in ("_rt.Reply", "None") else set())
+    return events | (uses(op.result) if op.server.result not in ("_rt.Reply", "None") else set())
 
 
 def interface_uses(resources: tuple[Resource, ...]) -> set[str]:
@@ -137,8 +137,8 @@ def interface_uses(resources: tuple[Resource, ...]) -> set[str]:
 def memory_uses(resources: tuple[Resource, ...]) -> set[str]:
     found: set[str] = set()
     for op in _operations(resources):
-        if op.behaviour.memory_call != "unsupported":
-            found |= _server_result(op) | ({op.behaviour.result_model} if op.behaviour.result_model else set())
+        if op.server.behaviour.memory_call != "unsupported":
+            found |= _server_result(op) | ({op.server.behaviour.result_model} if op.server.behaviour.result_model else set())
     return found
 
 

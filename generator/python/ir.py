@@ -218,6 +218,40 @@ class Behaviour:
 
 
 @dataclass(frozen=True)
+class ClientMethod:
+    """What the client prints for an operation: its methods (the call, and the page, stream and events variants)."""
+
+    signature: str  # "project_id: str, *, ..., **options: ..." as source, `self` first
+    read_signature: str  # the same without the body: the iterator, page and streaming variants
+    overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
+    arguments: Signatures  # the same three, as facts
+    returns: str  # what the method returns
+    call: str  # the runtime call the method returns (awaited in the async flavour)
+    cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
+    page_call: str  # the runtime call of the walk-every-page iterator, or ""
+    pages_call: str  # the runtime call of the first-page-object method, or ""
+    stream_name: str  # the streaming variant's method name, or ""
+    stream_signature: str  # its signature: with the body for a binary result, else `read_signature`
+    stream_call: str  # the runtime call of the streaming variant, or ""
+    events_name: str  # the method returning the event stream (the operation's own name when that is all it answers)
+    events_call: str  # the runtime call of that method, or ""
+    example_call: str  # one line for the README
+
+
+@dataclass(frozen=True)
+class ServerRoute:
+    """What the server prints for an operation: its route, request object, interface method and fake."""
+
+    request_class: str  # the typed request object
+    path: str  # Python literal of the route path, placeholders renamed to parameter names
+    result: str  # what the interface method returns
+    scopes: str  # Python literal tuple
+    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the binding
+    behaviour: Behaviour  # what the in-memory fake does
+    soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
+
+
+@dataclass(frozen=True)
 class Operation:
     method_name: str
     http_method: str  # "GET"
@@ -228,35 +262,15 @@ class Operation:
     body: Body | None
     success_status: int
     result: TypeNode  # the success body's type (None when there is none, or it is not JSON)
-    result_annotation: str  # what the client method returns
     result_kind: str  # model, none, raw (undocumented), binary, text or events
     result_media: str  # Python literal of the success media type of a binary, text or events result, else ""
-    client_signature: str  # "self, project_id: str, *, ..., **options: ..." as source
-    read_signature: str  # the same without the body: the iterator, page and streaming variants
-    client_overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
-    arguments: Signatures  # the same three, as facts
-    client_call: str  # the runtime call the client method returns (awaited in the async flavour)
-    client_cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
-    page_call: str  # the runtime call of the walk-every-page iterator, or ""
-    pages_call: str  # the runtime call of the first-page-object method, or ""
-    stream_call: str  # the runtime call of the streaming variant, or ""
-    stream_name: str  # the streaming variant's method name, or ""
-    stream_signature: str  # its signature: with the body for a binary result, else `read_signature`
     events_item: TypeNode | None  # the type of each event's data when the answer may be an event stream
-    events_name: str  # the method returning the event stream (the operation's own name when that is all it answers)
-    events_call: str  # the runtime call of that method, or ""
     error_statuses: tuple[int, ...]  # documented 4xx/5xx, listed in the server README
     pagination: Pagination | None
-    scopes: str  # Python literal tuple
-    request_class: str  # server: the typed request object
-    server_path: str  # Python literal of the route path, placeholders renamed to parameter names
-    server_result: str  # what the server interface method returns
-    behaviour: Behaviour
-    example_call: str  # one line for the README
-    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the server's binding
     idempotency_header: str  # Python literal of the header carrying an idempotency key (x-idempotency-key), or ""
-    soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
-    error_model: str = ""  # the model class of the operation's error schema where it is not the document's common one
+    error_model: str  # the model class of the operation's error schema where it is not the document's common one
+    client: ClientMethod
+    server: ServerRoute
 
     @property
     def events_type(self) -> str:
@@ -280,9 +294,9 @@ class Resource:
         """(collection literal, the fields and values of a soft-deleted row as a dict literal) of each collection
         an operation of this resource soft-deletes (`x-soft-delete`): the fake hides such rows."""
         found = {
-            op.behaviour.collection: "{" + ", ".join(f"{wire}: {value}" for wire, value in op.soft_delete) + "}"
+            op.server.behaviour.collection: "{" + ", ".join(f"{wire}: {value}" for wire, value in op.server.soft_delete) + "}"
             for op in self.operations
-            if op.soft_delete
+            if op.server.soft_delete
         }
         return tuple(found.items())
 

@@ -1,4 +1,5 @@
-"""Operations to resources: names, parameters, bodies, results, pagination and scopes."""
+"""Operations to resources: the names of resources, methods and parameters, and the types of parameters, bodies,
+results and pages; each target's view of an operation is made in client_view.py and server_view.py."""
 
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ from generator.api import media
 from generator.api.operations import Operation as OperationFacts
 from generator.api.operations import Parameter, error_schema, page_items
 from generator.api.pagination import Paging
+from generator.api.types import FILE, NONE, ListOf, Named, Primitive, TypeNode
 from generator.errors import pointer_join
 from generator.python import names, signatures, text
-from generator.python.behaviour import behaviour, unify_id_kinds
-from generator.python.ir import Argument, Body, Field, Operation, Pagination, Param, Resource
+from generator.python.behaviour import unify_id_kinds
+from generator.python.client_view import client_method
+from generator.python.ir import Body, Field, Operation, Pagination, Param, Resource
 from generator.python.schemas import SchemaTypes
-from generator.api.types import FILE, NONE, Const, ListOf, Named, NoneValue, Nullable, Primitive, TypeNode, UnionOf
-from generator.python.annotation import render
-
-STR = Primitive("string")
+from generator.python.server_view import server_route
 from generator.spec import OperationView, SpecView
 from generator.spec.schema import SchemaView
 
+STR = Primitive("string")
 # Names a client method signature may not use for a parameter.
 _PARAM_RESERVED = names.KEYWORDS | names.RUNTIME_NAMES | {"self", "_rt", "result", "cast", "body", "overload"}
 # The per-call options every method takes in `**options` (the client runtime's RequestOptions).
@@ -105,124 +106,53 @@ def _operation(
     params = _params(types, facts.parameters, context)
     body = _body(types, facts, context, {p.name for p in params})
     result_kind = success.kind
-    result_node = types.type_of(success.schema, context + "Response").full if success.schema is not None else NONE
-    result_type = render(result_node)
+    result = types.type_of(success.schema, context + "Response").full if success.schema is not None else NONE
     pagination = None
     paging = facts.paging
     items = page_items(spec, success.schema, paging)
-    items_attr = _items_attr(types, result_node, paging.items) if paging is not None else ""
+    items_attr = _items_attr(types, result, paging.items) if paging is not None else ""
     if paging is not None and paging.style != "all" and items is not None and bool(items_attr) == bool(paging.items):
         item_type = types.type_of(items, context + "Item").full
         iterator, pages = _fresh(f"{method_name}_all", taken, types, op), _fresh(f"{method_name}_pages", taken, types, op)
         pagination = Pagination(item_type, iterator, pages, paging, items_attr)
-    # A binary answer streams for any method (the variant takes the body too); an undocumented one for GET only.
-    streamable = (method == "get" and result_kind == "raw") or result_kind == "binary"
     events_item = _events(types, facts, context) if result_kind in ("model", "events") else None
-    not_allowed = text.literal(facts.refused) if facts.refused is not None else ""
+    refused = text.literal(facts.refused) if facts.refused is not None else ""
     summary = op.summary or op.operation_id or f"{method.upper()} {path}"
     documented = [f"    {p.name}: {p.doc}" for p in params if p.doc]
     args = "Args:\n" + "\n".join(documented) if documented else ""
     doc = text.wrap("\n\n".join(d for d in (text.one_line(summary), text.docstring(op.description), args) if d))
-    client_path = text.literal(signatures.client_path(path, params))
-    http_method = method.upper()
     idempotency = text.literal(facts.idempotency_header) if facts.idempotency_header else ""
-    call_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=True)
-    read_args = signatures.call_args(params, body, not_allowed, idempotency, with_body=False)
-    arguments = signatures.client_signatures(params, body)
-
-    def source(args: tuple[Argument, ...]) -> str:
-        return signatures.signature_source(args, types.enum_literals)
-
-    signature, read_signature = source(arguments.method), source(arguments.read)
-    plain = _is_plain_type(result_node, types)
     own_errors = _error_model(types, facts, context)
     error_model = own_errors if own_errors != common else ""
-    if error_model:
-        call_args, read_args = f"error_model={error_model}, {call_args}", f"error_model={error_model}, {read_args}"
-    stream_args = call_args if result_kind == "binary" else read_args
-    page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
-    runtime_call = {"raw": "_send_raw", "binary": "_send_bytes", "text": "_send_text"}.get(result_kind)
-    if runtime_call:
-        client_call = f'self.{runtime_call}("{http_method}", {client_path}, {call_args})'
-    else:
-        client_call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
-    result_model = result_node.name if isinstance(result_node, Named) and result_node.kind == "model" else None
-    served = behaviour(
-        facts, params, result_model=result_model, result_id_type=_result_id_type(spec, success.schema, types, paging),
-        result_kind=result_kind, not_allowed=not_allowed, result_type=result_type,
+    client = client_method(
+        types, name=method_name, http_method=method.upper(), path=path, params=params, body=body, result=result,
+        result_kind=result_kind, pagination=pagination, events_item=events_item, error_model=error_model,
+        refused=refused, idempotency=idempotency, fresh=lambda candidate: _fresh(candidate, taken, types, op),
     )
-    if served.kind == "list" and facts.unclassified_items:
-        types.warnings.append((
-            f"cannot tell how this list pages (its items are in {facts.unclassified_items!r}): declare x-pagination"
-            " on the operation (style next, cursor, offset, page, link or all)",
-            op.pointer,
-        ))
-    if served.memory_call == "unsupported":
-        types.warnings.append((f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer))
+    server = server_route(
+        types, facts, context=context, params=params, result=result, events_item=events_item, refused=refused,
+        result_id_type=_result_id_type(spec, success.schema, types, paging),
+    )
     return Operation(
         method_name=method_name,
-        http_method=http_method,
+        http_method=method.upper(),
         path=path,
         summary=text.one_line(summary),
         doc=doc + ("\n" if "\n" in doc else ""),
         params=params,
         body=body,
         success_status=success.status,
-        result=result_node,
-        result_annotation=_ANNOTATIONS.get(result_kind, result_type),
+        result=result,
         result_kind=result_kind,
         result_media=text.literal(media.essence(success.media_type)) if result_kind in ("binary", "text", "events") else "",
-        client_signature=signature,
-        read_signature=read_signature,
-        client_overloads=tuple(source(o) for o in arguments.overloads),
-        arguments=arguments,
-        client_call=client_call,
-        client_cast="" if plain or result_kind != "model" else text.literal(result_type),
-        page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
-        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
-        stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if streamable else "",
-        stream_signature=signature if result_kind == "binary" else read_signature,
         events_item=events_item,
-        events_name=_events_name(method_name, result_kind, events_item, taken, types, op),
-        events_call=f'self._events("{http_method}", {client_path}, {render(events_item)}, {call_args})' if events_item else "",
-        stream_name=_fresh(f"{method_name}_stream", taken, types, op) if streamable else "",
         error_statuses=facts.error_statuses,
         pagination=pagination,
-        scopes=text.literal(facts.scopes),
-        request_class=types.fresh(f"{context}Request", place=op.pointer, key=(op.pointer, "Request")),
-        server_path=text.literal(signatures.server_path(path, params)),
-        server_result=_server_result(result_kind, result_type, events_item),
-        behaviour=served,
-        example_call=signatures.example_call(method_name, params, body),
-        route_params=signatures.route_params(params),
         idempotency_header=idempotency,
-        soft_delete=tuple((text.literal(wire), text.literal(value)) for wire, value in facts.soft_delete),
         error_model=error_model,
+        client=client,
+        server=server,
     )
-
-
-# What the client method returns for a result that is not a JSON schema (an event stream: see the template).
-_ANNOTATIONS = {"raw": "_rt.RawResult", "binary": "bytes", "text": "str", "events": ""}
-
-
-def _server_result(result_kind: str, result_type: str, events_item: TypeNode | None) -> str:
-    """What the server implementation returns: a model (or events too), bytes or a stream, text, events, a Reply."""
-    events = f"_rt.Events[{render(events_item)}]" if events_item is not None else ""
-    if result_kind == "model" and events:
-        return f"{result_type} | {events}"
-    # A Reply is always accepted; the in-memory fake answers text and binary actions with one.
-    found = {"raw": "_rt.Reply", "none": "None", "binary": "_rt.Binary | _rt.Reply", "text": "str | _rt.Reply"}
-    found["events"] = events
-    return found.get(result_kind, result_type)
-
-
-def _events_name(
-    method_name: str, result_kind: str, item: TypeNode | None, taken: set[str], types: SchemaTypes, op: OperationView
-) -> str:
-    """An operation answering only events is the events method; one answering JSON too gets `…_events` besides."""
-    if item is None:
-        return ""
-    return method_name if result_kind == "events" else _fresh(f"{method_name}_events", taken, types, op)
 
 
 def _error_model(types: SchemaTypes, facts: OperationFacts, context: str) -> str:
@@ -261,13 +191,6 @@ def _result_id_type(spec: SpecView, result: SchemaView | None, types: SchemaType
         return types.type_of(props["id"], "Id").node
     page = page_items(spec, result, paging)
     return _result_id_type(spec, page, types, None) if page is not None else STR
-
-
-def _is_plain_type(node: TypeNode, types: SchemaTypes) -> bool:
-    """True when mypy types `node` passed as a value as type[node]: not a union (nor an alias of one), Literal or None."""
-    if isinstance(node, Named) and node.name in types.aliases:
-        return _is_plain_type(types.aliases[node.name].type, types)
-    return not isinstance(node, (UnionOf, Nullable, Const, NoneValue))
 
 
 def _params(types: SchemaTypes, parameters: tuple[Parameter, ...], context: str) -> tuple[Param, ...]:

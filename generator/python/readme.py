@@ -63,17 +63,17 @@ def examples(resources: tuple[Resource, ...], models: tuple[ModelClass, ...], na
     defined = {p.name for p in _path(crud.create)} if crud else set()
     soft = next((e for e in (_soft_delete(r, with_id, defined) for r in resources) if e is not None), None)
     found += [soft] if soft else []
-    stream = next((op for r in resources for op in r.operations if op.stream_name), None)
+    stream = next((op for r in resources for op in r.operations if op.client.stream_name), None)
     if stream is not None:
         resource = next(r for r in resources if stream in r.operations)
         args = ", ".join(
             p.name if p.name in defined else _PLACEHOLDERS.get(_primitive(p.type), "'example'") for p in _path(stream)
         )
         code = (
-            f"with client.{resource.attr}.{stream.stream_name}({args}) as stream:\n"
+            f"with client.{resource.attr}.{stream.client.stream_name}({args}) as stream:\n"
             "    for line in stream.iter_lines():\n        print(line)\n"
         )
-        found.append(Example("Streaming", f"`{stream.stream_name}` reads the body as it arrives.", code))
+        found.append(Example("Streaming", f"`{stream.client.stream_name}` reads the body as it arrives.", code))
     return tuple(found) + _media_examples(resources, defined)
 
 
@@ -96,16 +96,16 @@ def _media_examples(resources: tuple[Resource, ...], defined: set[str]) -> tuple
         code = f'with open("photo.png", "rb") as photo:\n    client.{resource.attr}.{op.method_name}({", ".join(args)})\n'
         note = "A file is bytes, a binary file object (streamed), or a `(filename, content, content_type)` tuple."
         found.append(Example("Uploading a file", note, code))
-    events = next(((r, op) for r, op in pairs if op.events_name), None)
+    events = next(((r, op) for r, op in pairs if op.client.events_name), None)
     if events is not None:
         resource, op = events
         args = [_argument(p, defined) for p in _path(op)]
         args += [f"{f.name}={_PLACEHOLDERS.get(_primitive(f.type), repr('example'))}" for f in (op.body.fields if op.body else ()) if f.required]
         code = (
-            f"with client.{resource.attr}.{op.events_name}({', '.join(args)}) as events:\n"
+            f"with client.{resource.attr}.{op.client.events_name}({', '.join(args)}) as events:\n"
             "    for event in events:\n        print(event.event, event.data)\n"
         )
-        note = f"`{op.events_name}` yields each server-sent event as it arrives; leaving the `with` block closes the stream."
+        note = f"`{op.client.events_name}` yields each server-sent event as it arrives; leaving the `with` block closes the stream."
         found.append(Example("Server-sent events", note, code))
     return tuple(found)
 
@@ -148,7 +148,7 @@ def _required_body(op: Operation) -> list[str] | None:
 
 def _kind(resource: Resource, kind: str, collection: str) -> Operation | None:
     return next(
-        (op for op in resource.operations if op.behaviour.kind == kind and op.behaviour.collection == collection), None
+        (op for op in resource.operations if op.server.behaviour.kind == kind and op.server.behaviour.collection == collection), None
     )
 
 
@@ -167,8 +167,8 @@ class _Crud:
     def of(cls, resource: Resource, with_id: set[str]) -> _Crud | None:
         for create in resource.operations:
             body = _required_body(create)
-            if create.behaviour.kind == "create" and _model_name(create.result) in with_id and body is not None:
-                collection = create.behaviour.collection
+            if create.server.behaviour.kind == "create" and _model_name(create.result) in with_id and body is not None:
+                collection = create.server.behaviour.collection
                 listing = _kind(resource, "list", collection)
                 return cls(
                     resource,
@@ -277,14 +277,14 @@ class _Crud:
 
 def _soft_delete(resource: Resource, with_id: set[str], defined: set[str]) -> Example | None:
     """A refused DELETE (`x-soft-delete`): the PATCH of the same collection that soft-deletes instead."""
-    destroy = next((op for op in resource.operations if op.soft_delete), None)
+    destroy = next((op for op in resource.operations if op.server.soft_delete), None)
     crud = _Crud.of(resource, with_id)
     if destroy is None or crud is None or crud.update is None or crud.update.body is None:
         return None
     fields = {f.wire: f.name for f in crud.update.body.fields}
-    if not all(wire in fields for wire, _ in destroy.soft_delete):
+    if not all(wire in fields for wire, _ in destroy.server.soft_delete):
         return None
-    patch = [f"{fields[wire]}={value}" for wire, value in destroy.soft_delete]
+    patch = [f"{fields[wire]}={value}" for wire, value in destroy.server.soft_delete]
     code = crud.variables(defined)
     code += f"doomed = {crud.call(crud.create, None, crud.body)}\n"
     code += f"{crud.call(crud.update, 'doomed', patch)}  # instead of {destroy.method_name}, which answers 405\n"
