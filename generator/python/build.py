@@ -9,11 +9,12 @@ from typing import Any
 from generator.config import Settings
 from generator.errors import Finding
 from generator.api import types
-from generator.api.operations import operations as operation_facts
+from generator.api.model import api_model
 from generator.python import imports, names, readme, text
 from generator.python.ir import Alias, Api
-from generator.python.operations import build_resources, common_error_model
-from generator.python.schemas import SchemaTypes
+from generator.python.naming import name_everything
+from generator.python.operations import build_resources
+from generator.python.schemas import SchemaViews
 from generator.spec import read_spec
 
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
@@ -30,10 +31,11 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     client_class = f"{names.pascal(title, fallback='Api')}Client"
     # The client classes are named first: a schema called like one of them is the one renamed.
     view = read_spec(spec, pointers or {})
-    types = SchemaTypes(spec, warnings, view.schemas, taken={client_class, f"Async{client_class}"})
-    types.build_components()
-    error_model = common_error_model(view, types)
-    resources = build_resources(view, types, operation_facts(view, warnings), error_model)
+    model = api_model(spec, view, warnings)
+    named = name_everything(model, {client_class, f"Async{client_class}"}, warnings)
+    types = SchemaViews(model, named, warnings)
+    error_model = types.name(model.common_error) if model.common_error else ""
+    resources = build_resources(model, named, types, error_model)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)

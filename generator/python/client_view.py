@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from generator.api.types import Const, Named, NoneValue, Nullable, TypeNode, UnionOf
 from generator.python import signatures, text
 from generator.python.annotation import render
 from generator.python.ir import Argument, Body, ClientMethod, Pagination, Param
-from generator.python.schemas import SchemaTypes
+from generator.python.naming import MethodNames
+from generator.python.schemas import SchemaViews
 
 # What the client method returns for a result that is not a JSON schema (an event stream: see the template).
 _RETURNS = {"raw": "_rt.RawResult", "binary": "bytes", "text": "str", "events": ""}
@@ -16,12 +15,12 @@ _RUNTIME_CALLS = {"raw": "_send_raw", "binary": "_send_bytes", "text": "_send_te
 
 
 def client_method(
-    types: SchemaTypes, *, name: str, http_method: str, path: str, params: tuple[Param, ...], body: Body | None,
-    result: TypeNode, result_kind: str, pagination: Pagination | None, events_item: TypeNode | None,
-    error_model: str, refused: str, idempotency: str, fresh: Callable[[str], str],
+    views: SchemaViews, named: MethodNames, *, http_method: str, path: str, params: tuple[Param, ...],
+    body: Body | None, result: TypeNode, result_kind: str, pagination: Pagination | None,
+    events_item: TypeNode | None, error_model: str, refused: str, idempotency: str,
 ) -> ClientMethod:
     """`refused`: the literal of the 405's description when the operation is always refused; `idempotency`: the
-    literal of its idempotency header; `fresh` gives a derived method name no other method of the resource has."""
+    literal of its idempotency header."""
     result_type = render(result)
     client_path = text.literal(signatures.client_path(path, params))
     call_args = signatures.call_args(params, body, refused, idempotency, with_body=True)
@@ -31,7 +30,7 @@ def client_method(
     arguments = signatures.client_signatures(params, body)
 
     def source(args: tuple[Argument, ...]) -> str:
-        return signatures.signature_source(args, types.enum_literals)
+        return signatures.signature_source(args, views.enum_literals)
 
     signature, read_signature = source(arguments.method), source(arguments.read)
     runtime_call = _RUNTIME_CALLS.get(result_kind)
@@ -40,12 +39,8 @@ def client_method(
     else:
         call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
     page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
-    # A binary answer streams for any method (the variant takes the body too); an undocumented one for GET only.
-    streamable = (http_method == "GET" and result_kind == "raw") or result_kind == "binary"
     stream_args = call_args if result_kind == "binary" else read_args
-    # An operation answering only events is the events method; one answering JSON too gets `…_events` besides.
-    events_name = "" if events_item is None else name if result_kind == "events" else fresh(f"{name}_events")
-    plain = _is_plain_type(result, types)
+    plain = _is_plain_type(result, views)
     return ClientMethod(
         signature=signature,
         read_signature=read_signature,
@@ -56,17 +51,17 @@ def client_method(
         cast="" if plain or result_kind != "model" else text.literal(result_type),
         page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
         pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
-        stream_name=fresh(f"{name}_stream") if streamable else "",
+        stream_name=named.stream,
         stream_signature=signature if result_kind == "binary" else read_signature,
-        stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if streamable else "",
-        events_name=events_name,
+        stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if named.stream else "",
+        events_name=named.events,
         events_call=f'self._events("{http_method}", {client_path}, {render(events_item)}, {call_args})' if events_item else "",
-        example_call=signatures.example_call(name, params, body),
+        example_call=signatures.example_call(named.name, params, body),
     )
 
 
-def _is_plain_type(node: TypeNode, types: SchemaTypes) -> bool:
+def _is_plain_type(node: TypeNode, views: SchemaViews) -> bool:
     """True when mypy types `node` passed as a value as type[node]: not a union (nor an alias of one), Literal or None."""
-    if isinstance(node, Named) and node.name in types.aliases:
-        return _is_plain_type(types.aliases[node.name].type, types)
+    if isinstance(node, Named) and node.name in views.aliases:
+        return _is_plain_type(views.aliases[node.name].type, views)
     return not isinstance(node, (UnionOf, Nullable, Const, NoneValue))

@@ -8,11 +8,11 @@ from generator.python import signatures, text
 from generator.python.annotation import render
 from generator.python.behaviour import behaviour
 from generator.python.ir import Param, ServerRoute
-from generator.python.schemas import SchemaTypes
+from generator.python.schemas import SchemaViews
 
 
 def server_route(
-    types: SchemaTypes, facts: OperationFacts, *, context: str, params: tuple[Param, ...], result: TypeNode,
+    views: SchemaViews, facts: OperationFacts, *, request_class: str, params: tuple[Param, ...], result: TypeNode,
     result_id_type: TypeNode, events_item: TypeNode | None, refused: str,
 ) -> ServerRoute:
     """`result_id_type`: the type of the id of the result (or of its page items), for the fake; `refused`: the
@@ -24,15 +24,15 @@ def server_route(
         not_allowed=refused, result_type=result_type,
     )
     if served.kind == "list" and facts.unclassified_items:
-        types.warnings.append((
+        views.warnings.append((
             f"cannot tell how this list pages (its items are in {facts.unclassified_items!r}): declare x-pagination"
             " on the operation (style next, cursor, offset, page, link or all)",
             op.pointer,
         ))
     if served.memory_call == "unsupported":
-        types.warnings.append((f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer))
+        views.warnings.append((f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer))
     return ServerRoute(
-        request_class=types.fresh(f"{context}Request", place=op.pointer, key=(op.pointer, "Request")),
+        request_class=request_class,
         path=text.literal(signatures.server_path(op.path, params)),
         result=_result(result_kind, result_type, events_item),
         scopes=text.literal(facts.scopes),
