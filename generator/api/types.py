@@ -18,7 +18,7 @@ class Primitive:
 
 @dataclass(frozen=True)
 class Named:
-    name: str  # a generated class or alias
+    name: str  # the definition's key (api/schemas.py); in a target's views, the class or alias name
     kind: str  # "model", "enum" or "alias"
 
 

@@ -1,4 +1,5 @@
-"""Naming rules: every Python name in the output is decided here, once.
+"""Naming rules: every Python name in the output is made by these functions (the pass that applies them is
+naming.py).
 
 A spec string becomes a name only through these functions, which can return nothing but a
 valid, non-reserved identifier. Reserved words are data; the rule is: a reserved name gets a
