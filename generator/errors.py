@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ KINDS = {
     "template": "a template (a custom one, usually) cannot be read or rendered",
     "output": "the output folder cannot be written safely",
     "naming": "two names in the document become the same Python name; one was changed",
+    "unsupported": "the generated code cannot do what the document describes (the fake answers 501, a pattern no "
+    "engine compiles is not checked, a list's paging is unknown)",
     "internal": "a generator bug",
 }
 
@@ -69,8 +72,12 @@ def pointer_join(pointer: str, key: object) -> str:
     return f"{pointer}/{token}"
 
 
-# A finding of the model stage: a message and the JSON pointer it is about; the pipeline locates it in the file.
-Finding = tuple[str, str]
+class Finding(NamedTuple):
+    """A finding of the model stage: the pipeline locates it in the file and makes it a Problem of its kind."""
+
+    message: str
+    pointer: str  # the JSON pointer of the node it is about
+    kind: str = "naming"  # one of KINDS
 
 
 def pointer_parts(pointer: str) -> list[str]:

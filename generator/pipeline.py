@@ -75,9 +75,9 @@ def _model_and_files(
         try:
             api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
         except NameClash as clash:
-            raise SpecError([doc.problem(message, pointer, "naming") for message, pointer in clash.findings]) from None
+            raise SpecError([doc.problem(f.message, f.pointer, f.kind) for f in clash.findings]) from None
     # In the document's order (then the order found), whatever order the model happened to meet them in.
-    found = [doc.problem(message, pointer, "naming").as_warning() for message, pointer in api.warnings]
+    found = [doc.problem(f.message, f.pointer, f.kind).as_warning() for f in api.warnings]
     warnings.extend(sorted(found, key=lambda problem: (problem.line, problem.column)))
     with stages.stage("render"):
         files = render(api, doc.data, settings, cached=formatter.cache is not None)

@@ -176,7 +176,7 @@ def test_every_renaming_warning_names_the_node_it_is_about(tmp_path: Path) -> No
     )
     doc = load_document(str(spec_file))
     api = build_api(doc.data, "spec.yaml", doc.pointer_index())
-    where = {message.split("'")[1]: pointer for message, pointer in api.warnings if message.startswith("class name")}
+    where = {message.split("'")[1]: pointer for message, pointer, _kind in api.warnings if message.startswith("class name")}
     assert where == {"PetsResource": "/paths/~1pets/get/tags", "PetsListRequest": "/paths/~1pets/get", "BV1": "/components/schemas/B/properties/v"}
 
 

@@ -57,7 +57,8 @@ def test_collisions_get_numbered_in_spec_order_with_a_warning() -> None:
     warnings: list[tuple[str, str]] = []
     places = ["/p/0", "/p/1", "/p/2", "/p/3"]
     assert names.unique(["a", "b", "a", "a"], "field", warnings, places=places) == ["a", "b", "a_2", "a_3"]
-    assert warnings == [("field: 'a' is taken; using 'a_2'", "/p/2"), ("field: 'a' is taken; using 'a_3'", "/p/3")]
+    assert [w[:2] for w in warnings] == [("field: 'a' is taken; using 'a_2'", "/p/2"), ("field: 'a' is taken; using 'a_3'", "/p/3")]
+    assert {w.kind for w in warnings} == {"naming"}
 
 
 def test_package_names() -> None:
@@ -87,7 +88,7 @@ def test_an_override_must_be_an_identifier_that_is_not_reserved() -> None:
 def test_fixed_names_keep_their_name_and_two_equal_fixed_names_clash() -> None:
     warnings: list[tuple[str, str]] = []
     chosen = names.unique(["label", "label"], "field", warnings, places=["/a", "/b"], fixed=[False, True])
-    assert chosen == ["label_2", "label"] and warnings == [("field: 'label' is taken; using 'label_2'", "/a")]
+    assert chosen == ["label_2", "label"] and [w[:2] for w in warnings] == [("field: 'label' is taken; using 'label_2'", "/a")]
     with pytest.raises(names.NameClash) as info:
         names.unique(["x", "x"], "field", [], places=["/a", "/b"], fixed=[True, True])
-    assert info.value.findings == [("x-python-name 'x' is also the field of /a", "/b")]
+    assert [f[:2] for f in info.value.findings] == [("x-python-name 'x' is also the field of /a", "/b")]

@@ -186,7 +186,8 @@ def _soft_delete(op: OperationView, warnings: list[Finding]) -> tuple[tuple[str,
     if value is None:
         return ()
     if not isinstance(value, dict) or not value:
-        warnings.append(("x-soft-delete ignored: a non-empty object of body fields expected", pointer_join(op.pointer, "x-soft-delete")))
+        warnings.append(Finding("x-soft-delete ignored: a non-empty object of body fields expected",
+                                pointer_join(op.pointer, "x-soft-delete"), "extension"))
         return ()
     return tuple((str(k), v) for k, v in value.items())
 
@@ -202,6 +203,6 @@ def _idempotency_header(spec: SpecView, op: OperationView, warnings: list[Findin
     if isinstance(value, str) and _HEADER_NAME.fullmatch(value):
         return value
     if value not in (None, False):
-        warnings.append((f"x-idempotency-key {value!r} ignored: true, false or a header name expected",
-                         pointer_join(op.pointer, "x-idempotency-key")))
+        warnings.append(Finding(f"x-idempotency-key {value!r} ignored: true, false or a header name expected",
+                                pointer_join(op.pointer, "x-idempotency-key"), "extension"))
     return ""

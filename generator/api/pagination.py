@@ -131,7 +131,7 @@ def _declared(
         value = {"style": value}
     if not isinstance(value, dict) or value.get("style") not in STYLES:
         expected = f"false, one of {', '.join(STYLES)}, or an object with a style expected"
-        warnings.append((f"x-pagination ignored: {expected}", pointer))
+        warnings.append(Finding(f"x-pagination ignored: {expected}", pointer, "extension"))
         return guess if guess.style else None
     base = guess
     chosen: dict[str, str] = {"style": str(value["style"])}
@@ -143,12 +143,12 @@ def _declared(
         known = query if key in ("param", "limit") else fields
         if not isinstance(given, str) or (given and given.lower() not in known):
             where = "query parameter" if key in ("param", "limit") else "property of the page"
-            warnings.append((f"x-pagination {key} {given!r} ignored: no such {where}", pointer_join(pointer, key)))
+            warnings.append(Finding(f"x-pagination {key} {given!r} ignored: no such {where}", pointer_join(pointer, key), "extension"))
             chosen[key] = getattr(base, key)
             continue
         chosen[key] = given
     unknown = sorted(str(k) for k in value if k not in (*_KEYS, "style"))
     if unknown:
-        warnings.append((f"x-pagination: unknown key {unknown[0]!r} ignored", pointer))
+        warnings.append(Finding(f"x-pagination: unknown key {unknown[0]!r} ignored", pointer, "extension"))
     numbered = chosen["style"] == "page" or (chosen["style"] == "link" and chosen["param"].lower() in PAGE_PARAMS)
     return Paging(**chosen, numbered=numbered)

@@ -48,7 +48,7 @@ class ClassNames:
         if chosen != candidate:
             holder = self.taken.get(candidate)
             by = f" (by {holder})" if holder and holder != place else ""
-            self.warnings.append((f"class name {candidate!r} is taken{by}; using {chosen!r}", place))
+            self.warnings.append(Finding(f"class name {candidate!r} is taken{by}; using {chosen!r}", place))
         self.taken[chosen] = place
         self.by_key[key] = chosen
         return chosen

@@ -111,12 +111,12 @@ def unique(
         name = candidates[index]
         if fixed is not None and fixed[index] and name in taken:
             other = places[taken[name]] if places else ""
-            raise NameClash([(f"x-python-name {name!r} is also the {what} of {other or 'another name'}", places[index] if places else "")])
+            raise NameClash([Finding(f"x-python-name {name!r} is also the {what} of {other or 'another name'}", places[index] if places else "")])
         chosen, counter = name, 2
         while chosen in taken:
             chosen, counter = f"{name.rstrip('_')}{joiner}{counter}", counter + 1
         if chosen != name:
-            warnings.append((f"{what}: {name!r} is taken; using {chosen!r}", places[index] if places else ""))
+            warnings.append(Finding(f"{what}: {name!r} is taken; using {chosen!r}", places[index] if places else ""))
         taken[chosen] = index
         result[index] = chosen
     return result
@@ -126,7 +126,7 @@ class NameClash(Exception):
     """Names the written rules cannot settle; each finding is located at one of them."""
 
     def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("; ".join(message for message, _ in findings))
+        super().__init__("; ".join(f.message for f in findings))
         self.findings = findings
 
 
@@ -137,9 +137,9 @@ def override(node: Any, place: str, *, reserved: frozenset[str] = frozenset()) -
     if value is None:
         return None
     if not isinstance(value, str) or not value.isidentifier() or not value.isascii():
-        raise NameClash([(f"x-python-name {value!r} is not a Python identifier", pointer_join(place, "x-python-name"))])
+        raise NameClash([Finding(f"x-python-name {value!r} is not a Python identifier", pointer_join(place, "x-python-name"))])
     if value in KEYWORDS or value in reserved:
-        raise NameClash([(f"x-python-name {value!r} is reserved here", pointer_join(place, "x-python-name"))])
+        raise NameClash([Finding(f"x-python-name {value!r} is reserved here", pointer_join(place, "x-python-name"))])
     return value
 
 

@@ -93,7 +93,7 @@ class SchemaViews:
         regex = patterns.engine(pattern) if isinstance(pattern, str) else patterns.DEFAULT
         if regex == patterns.UNUSABLE:
             at = pointer_join(target.pointer, "pattern")
-            self.warnings.append((f"pattern {pattern[:80]!r} compiles in no regular-expression engine; not checked", at))
+            self.warnings.append(Finding(f"pattern {pattern[:80]!r} compiles in no regular-expression engine; not checked", at, "unsupported"))
         constraints = _constraints(target, info.node, with_pattern=regex != patterns.UNUSABLE)
         extras = ([f"alias={text.literal(wire)}"] if wire != py else []) + constraints
         default_literal = "None"

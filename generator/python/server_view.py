@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.api.operations import Operation as OperationFacts
 from generator.api.types import Named, TypeNode
+from generator.errors import Finding
 from generator.python import signatures, text
 from generator.python.annotation import render
 from generator.python.behaviour import behaviour
@@ -24,13 +25,16 @@ def server_route(
         not_allowed=refused, result_type=result_type,
     )
     if served.kind == "list" and facts.unclassified_items:
-        views.warnings.append((
+        views.warnings.append(Finding(
             f"cannot tell how this list pages (its items are in {facts.unclassified_items!r}): declare x-pagination"
             " on the operation (style next, cursor, offset, page, link or all)",
             op.pointer,
+            "unsupported",
         ))
     if served.memory_call == "unsupported":
-        views.warnings.append((f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer))
+        views.warnings.append(Finding(
+            f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer, "unsupported"
+        ))
     return ServerRoute(
         request_class=request_class,
         path=text.literal(signatures.server_path(op.path, params)),
