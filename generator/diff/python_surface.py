@@ -13,8 +13,8 @@ from generator.diff import accepts
 from generator.diff.accepts import Typed
 from generator.diff.change import MODELS, PYTHON, Change
 from generator.diff.locate import Locator
-from generator.model.types import NONE
 from generator.diff.surface import CLIENT, SERVER, Arg, Method, Surface, TypeDef
+from generator.model.types import NONE
 
 
 _TARGET_ORDER = {CLIENT: 0, SERVER: 1, MODELS: 2}
@@ -117,7 +117,7 @@ class _Compare:
         if way != "same" and before.variant in ("call", "implement"):
             # A caller reads what the client returns; an implementation writes what the server returns.
             breaking = way == "changed" or (way == "widened") == (before.target == CLIENT)
-            if before.target == CLIENT and _nothing(before.result):
+            if before.target == CLIENT and _nothing(before.returns, before.result):
                 breaking = False  # callers had nothing to read; an implementation, though, must now return it
             self.emit(before.target, f"return-{way}", breaking, f"`{after.dotted}` returns `{after.returns}` instead of `{before.returns}`", old_ptr, new_ptr)
 
@@ -266,9 +266,9 @@ def _direction(old_text: str, old: Typed | None, new_text: str, new: Typed | Non
     return accepts.direction(old, new)
 
 
-def _nothing(result: Typed | None) -> bool:
-    """The method returned nothing (None)."""
-    return result is not None and result.parts == (NONE,)
+def _nothing(printed: str, result: Typed | None) -> bool:
+    """The method returned nothing (None); known as printed only, its text is that of None."""
+    return result.parts == (NONE,) if result is not None else printed == "None"
 
 
 def _top_names(typed: Typed | None) -> set[str]:
