@@ -198,6 +198,11 @@ def test_a_record_compares_as_the_documents_do_and_as_printed_where_the_generato
     ]
 
 
-@pytest.mark.parametrize("spec", ["not a document", {"components": {"schemas": 3}}])
-def test_a_damaged_record_is_compared_as_printed_not_a_traceback(spec: Any) -> None:
-    assert history._rebuilt(spec, "t.json") is None
+@pytest.mark.parametrize("damaged", ["not a document", {"components": {"schemas": 3}}])
+def test_a_record_whose_document_cannot_be_modelled_is_compared_as_printed_not_a_traceback(tmp_path: Path, damaged: Any) -> None:
+    assert history._rebuilt(damaged, "t.json") is None
+    tasks = surface(build_api(base(), "t.json"))
+    (tmp_path / "specgen").mkdir()
+    (tmp_path / history.RECORD).write_text(json.dumps({"spec": damaged, "surface": surface_to_json(tasks)}), encoding="utf-8")
+    later = history.record(tmp_path, base(), tasks, {}, "t.json", {"client": "tasks_client"})
+    assert later.report is not None and not [c for c in later.report.changes if c.level == PYTHON]
