@@ -3,7 +3,9 @@
 `generate` writes `specgen/record.json` beside the client and server: the document it generated from (file
 references inlined) and the Python surface it generated. The next run compares the new document with the recorded
 one (wire) and the new surface with the recorded one (Python; the recorded surface is what users' code was written
-against, even when the generator itself has changed since). Each project's CHANGELOG.md gains an entry when its
+against, even when the generator itself has changed since). The record holds annotations as printed; their type trees,
+which the comparison reads, are made again from the recorded document, and an annotation this generator no longer
+prints the same is compared as printed. Each project's CHANGELOG.md gains an entry when its
 part changed; the entry holds no date, so the same document generates the same bytes, `generate` twice is a no-op
 and `check` stays a pure comparison.
 """
@@ -19,8 +21,9 @@ from typing import Any
 from generator.diff.change import MODELS, WIRE, Change, Report
 from generator.diff.compare import compare
 from generator.diff.report import headline
-from generator.diff.surface import Surface, surface_from_json, surface_to_json
+from generator.diff.surface import Surface, surface, surface_from_json, surface_to_json, with_types
 from generator.load import MAX_BYTES
+from generator.python.build import build_api
 
 RECORD = "specgen/record.json"
 CHANGELOGS = {"client": "client/CHANGELOG.md", "server": "server/CHANGELOG.md"}
@@ -44,7 +47,8 @@ def record(out: Path, data: Any, new_surface: Surface, files: dict[str, str], so
     files[RECORD] = json.dumps({"spec": data, "surface": surface_to_json(new_surface)}, indent=1, ensure_ascii=False) + "\n"
     report = None
     if previous is not None:
-        old_data, old_surface = previous
+        old_data, recorded = previous
+        old_surface = with_types(recorded, new_surface if old_data == data else _rebuilt(old_data, source))
         report = compare(old_data, data, f"{out.name} (previous)", source, old_surface, new_surface)
     for target, path in CHANGELOGS.items():
         if target in package:  # only the projects this run generates
@@ -63,6 +67,18 @@ def _previous(out: Path) -> tuple[tuple[Any, Surface] | None, str]:
         return (stored["spec"], surface_from_json(stored["surface"])), ""
     except (ValueError, KeyError, TypeError, RecursionError):
         return None, f"{RECORD} is damaged; comparing from this run on"
+
+
+def _rebuilt(data: Any, source: str) -> Surface | None:
+    """The surface this generator makes of a recorded document, for its type trees (the record holds annotations as
+    printed); None when it makes none (a rule added since refuses the document, or the record is damaged): then
+    the recorded annotations are compared as printed."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return surface(build_api(data, source))
+    except Exception:  # the trees only sharpen the comparison; a record must never stop a generation
+        return None
 
 
 def _read(path: Path) -> str | None:

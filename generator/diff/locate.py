@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator import paths
 from generator.diff.schemas import follow
 from generator.diff.wire import Operation, operations, path_shape
 from generator.errors import pointer_join
@@ -60,7 +61,7 @@ class Locator:
         location, _, name = key.partition(":")
         if location == "body":
             return pointer_join(op.pointer, "requestBody")
-        placeholders = re.findall(r"\{([^{}]*)\}", op.path)
+        placeholders = paths.placeholders(op.path)
         if location == "path" and name.startswith("#") and name[1:].isdigit() and int(name[1:]) <= len(placeholders):
             name = placeholders[int(name[1:]) - 1]
         for container, pointer in ((op.node, op.pointer), (op.path_item, op.path_pointer)):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.diff.change import PYTHON, Change
+from generator.diff import accepts
+from generator.diff.accepts import Typed
+from generator.diff.change import MODELS, PYTHON, Change
 from generator.diff.locate import Locator
-from generator.diff.change import MODELS
-from generator.diff.surface import CLIENT, SERVER, Arg, Method, Surface, TypeDef, direction, union_members
+from generator.diff.surface import CLIENT, SERVER, Arg, Method, Surface, TypeDef
+from generator.api.types import NONE
 
 
 _TARGET_ORDER = {CLIENT: 0, SERVER: 1, MODELS: 2}
@@ -111,11 +113,11 @@ class _Compare:
         reads = before.target == SERVER  # the server's code reads the request; the client's code writes arguments
         if before.variant in ("call", "implement"):
             self._arguments(before, after, reads)
-        way = direction(before.returns, after.returns)
+        way = _direction(before.returns, before.result, after.returns, after.result)
         if way != "same" and before.variant in ("call", "implement"):
             # A caller reads what the client returns; an implementation writes what the server returns.
             breaking = way == "changed" or (way == "widened") == (before.target == CLIENT)
-            if before.target == CLIENT and before.returns == "None":
+            if before.target == CLIENT and _nothing(before.returns, before.result):
                 breaking = False  # callers had nothing to read; an implementation, though, must now return it
             self.emit(before.target, f"return-{way}", breaking, f"`{after.dotted}` returns `{after.returns}` instead of `{before.returns}`", old_ptr, new_ptr)
 
@@ -160,7 +162,7 @@ class _Compare:
             breaking = new.required != reads
             what = "required" if new.required else "optional"
             self.emit(target, f"parameter-became-{what}", breaking, f"{noun} {name} became {what}", old_ptr, new_ptr)
-        way = direction(old.annotation, new.annotation)
+        way = _direction(old.annotation, old.type, new.annotation, new.type)
         if way != "same":
             breaking = way == "changed" or (way == "narrowed") != reads
             self.emit(target, f"annotation-{way}", breaking, f"{noun} {name}: `{old.annotation}` -> `{new.annotation}`", old_ptr, new_ptr)
@@ -193,7 +195,7 @@ class _Compare:
     def _type(self, before: TypeDef, after: TypeDef) -> None:
         old_ptr, new_ptr = self.old_home(before.name), self.new_home(after.name)
         if before.kind == "alias" or after.kind == "alias":
-            if before.annotation != after.annotation or before.kind != after.kind:
+            if before.kind != after.kind or _direction(before.annotation, before.type, after.annotation, after.type) != "same":
                 self.emit(MODELS, "alias-changed", True, f"`{after.name}` is `{after.annotation or after.kind}` instead of `{before.annotation or before.kind}`", old_ptr, new_ptr)
             return
         enum = after.kind == "enum"
@@ -215,7 +217,7 @@ class _Compare:
                 what = "required" if match.required else "optional"
                 breaking = match.required == written  # constructors must pass it / readers may find it missing
                 self.emit(MODELS, f"field-became-{what}", breaking, f"field `{after.name}.{match.name}` became {what}", at_old, at_new)
-            way = direction(member.annotation, match.annotation)
+            way = _direction(member.annotation, member.type, match.annotation, match.type)
             if way != "same":
                 breaking = way == "changed" or (way == "narrowed") == written
                 self.emit(MODELS, f"annotation-{way}", breaking,
@@ -239,16 +241,35 @@ def _homes(surface: Surface, at: Locator) -> dict[str, str]:
             homes[t.name] = pointer
     for method in surface.methods:
         for arg in method.args:
-            for used in union_members(arg.annotation) if arg.key == "body" else ():
+            for used in _top_names(arg.type) if arg.key == "body" else ():
                 if used not in homes and (pointer := at.body_schema(method.wire)):
                     homes[used] = pointer
     for t in surface.types:
         for member in t.members:
-            for used in union_members(member.annotation):
+            for used in _top_names(member.type):
                 if used not in homes and t.name in homes and used in {x.name for x in surface.types}:
                     homes[used] = at.member(homes[t.name], member.key, "model")
     return homes
 
 
 def _shape(t: TypeDef) -> tuple[object, ...]:
-    return (t.kind, t.annotation, tuple(sorted((m.key, m.required) for m in t.members)))
+    """What a renamed class keeps: its kind, an alias's type, its fields' (or values') keys and whether required."""
+    alias = accepts.normal(t.type) if t.type is not None else t.annotation
+    return (t.kind, alias, tuple(sorted((m.key, m.required) for m in t.members)))
+
+
+def _direction(old_text: str, old: Typed | None, new_text: str, new: Typed | None) -> str:
+    """How a type changed, compared as trees: "same", "narrowed", "widened" or "changed". A type without its tree (a
+    record's, where the recorded document no longer gives the annotation it recorded) is the same only as printed."""
+    if old is None or new is None:
+        return "same" if old_text == new_text else "changed"
+    return accepts.direction(old, new)
+
+
+def _nothing(printed: str, result: Typed | None) -> bool:
+    """The method returned nothing (None); known as printed only, its text is that of None."""
+    return result.parts == (NONE,) if result is not None else printed == "None"
+
+
+def _top_names(typed: Typed | None) -> set[str]:
+    return accepts.top_names(typed) if typed is not None else set()

@@ -8,27 +8,31 @@ members, aliases, and the package, client and resource names. Each item keeps th
 
 from __future__ import annotations
 
-import ast
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-from generator.diff.change import MODELS
-from generator.diff.wire import path_shape
 from generator import paths
+from generator.diff.accepts import Events, PythonClass, Typed, argument as argument_type, text, value
+from generator.diff.wire import path_shape
+from generator.api.types import NONE, STRING
 from generator.python.ir import Api, Argument, Operation, Resource
 from generator.python.signatures import argument_annotation
 
 CLIENT, SERVER = "client", "server"
+# The type trees are what the surface is compared by; a record holds the annotations as printed (what users' code was
+# written against, shown in messages), and the trees are found again from the document it holds (see with_types).
+_TREE: dict[str, bool] = {"recorded": False}
 
 
 @dataclass(frozen=True)
 class Arg:
     name: str
     key: str  # wire identity: "query:limit", "path:#1", "body:name", "body"
-    annotation: str
+    annotation: str  # as printed, `_rt.Unset` included
     keyword_only: bool
     required: bool
     position: int  # among the positional parameters, -1 when keyword-only
+    type: Typed | None = field(default=None, compare=False, metadata=_TREE)
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,11 @@ class Method:
     owner: str  # how users reach it: "client.datasets" or the interface class "DatasetsApi"
     name: str
     wire: tuple[str, str]  # (HTTP method, path shape)
-    variant: str  # call, stream, pages (client); implement (server)
+    variant: str  # call, stream, pages, events (client); implement (server)
     args: tuple[Arg, ...]
-    returns: str
+    returns: str  # as printed, "" where the variant's return is not compared
     request_class: str  # server: the request object's class, else ""
+    result: Typed | None = field(default=None, compare=False, metadata=_TREE)
 
     @property
     def dotted(self) -> str:
@@ -51,8 +56,9 @@ class Method:
 class Member:
     name: str
     key: str  # wire name of a field, value of an enum member
-    annotation: str
+    annotation: str  # a field's, as printed; "" for an enum member
     required: bool
+    type: Typed | None = field(default=None, compare=False, metadata=_TREE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ class TypeDef:
     kind: str  # model, input model, enum, alias
     name: str
     members: tuple[Member, ...]
-    annotation: str  # an alias's type, else ""
+    annotation: str  # an alias's type as printed, else ""
+    type: Typed | None = field(default=None, compare=False, metadata=_TREE)
 
 
 @dataclass(frozen=True)
@@ -79,46 +86,92 @@ def surface(api: Api) -> Surface:
         (SERVER, "server package", api.server_package),
     )
     resources = tuple((r.tag, r.attr, r.class_name, r.interface_name) for r in api.resources)
-    enums = {e.name: ", ".join(m.value for m in e.members) for e in api.enums}
+    enums = {e.name: tuple(m.value for m in e.members) for e in api.enums}
     methods = tuple(m for r in api.resources for op in r.operations for m in _methods(r, op, enums))
     types = [
         *(TypeDef("input model" if m.is_input else "model", m.name,
-                  tuple(Member(f.name, f.wire_name, f.type_expr, f.required) for f in m.fields), "") for m in api.models),
+                  tuple(_member(f.name, f.wire_name, value(f.type), f.required) for f in m.fields), "") for m in api.models),
         *(TypeDef("enum", e.name, tuple(Member(x.name, x.value, "", True) for x in e.members), "") for e in api.enums),
-        *(TypeDef("alias", a.name, (), a.type_expr) for a in api.aliases),
+        *(TypeDef("alias", a.name, (), text(value(a.type)), value(a.type)) for a in api.aliases),
     ]
     return Surface(names, resources, methods, tuple(types))
 
 
-def _methods(resource: Resource, op: Operation, enums: dict[str, str]) -> list[Method]:
+def _member(name: str, key: str, typed: Typed, required: bool) -> Member:
+    return Member(name, key, text(typed), required, typed)
+
+
+def _methods(resource: Resource, op: Operation, enums: dict[str, tuple[str, ...]]) -> list[Method]:
     wire = (op.http_method.upper(), path_shape(op.path))
     placeholders = paths.placeholders(op.path)
     signatures = op.client.arguments
     # The last overload is the keyword form: there, body fields are as required as the document says.
     required = {a.name: a.required for a in signatures.overloads[-1]} if signatures.overloads else {}
+    literals = {name: ", ".join(values) for name, values in enums.items()}
     args: list[Arg] = []
     for argument in signatures.method:
         position = -1 if argument.keyword_only else len(args)
-        args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, enums),
-                        argument.keyword_only, required.get(argument.name, argument.required), position))
+        args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, literals),
+                        argument.keyword_only, required.get(argument.name, argument.required), position,
+                        argument_type(argument.type, enums)))
     owner = f"client.{resource.attr}"
-    found = [Method(CLIENT, owner, op.method_name, wire, "call", tuple(args), op.client.returns, "")]
+    found = [_method(CLIENT, owner, op.method_name, wire, "call", args, _client_result(op))]
     if op.client.stream_name:
-        found.append(Method(CLIENT, owner, op.client.stream_name, wire, "stream", tuple(args), "", ""))
+        found.append(_method(CLIENT, owner, op.client.stream_name, wire, "stream", args, value()))
     if op.pagination is not None:
-        found.append(Method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", tuple(args), "", ""))
-    if op.client.events_name and op.client.events_name != op.method_name:
-        found.append(Method(CLIENT, owner, op.client.events_name, wire, "events", tuple(args), op.events_type, ""))
+        found.append(_method(CLIENT, owner, op.pagination.iterator_name, wire, "pages", args, value()))
+    if op.client.events_name and op.client.events_name != op.method_name and op.events_item is not None:
+        found.append(_method(CLIENT, owner, op.client.events_name, wire, "events", args, value(op.events_item)))
     request_fields = [
         Arg(p.name, _key(Argument(p.name, p.location, p.wire_name, p.type, p.required, True), placeholders),
-            p.type_expr, True, p.required, -1)
+            text(value(p.type)), True, p.required, -1, value(p.type))
         for p in op.params
     ]
     if op.body is not None:
-        request_fields.append(Arg("body", "body", op.body.type_expr, True, op.body.required, -1))
-    found.append(Method(SERVER, resource.interface_name, op.method_name, wire, "implement", tuple(request_fields),
-                        op.server.result, op.server.request_class))
+        body = value(op.body.type)
+        request_fields.append(Arg("body", "body", text(body), True, op.body.required, -1, body))
+    found.append(_method(SERVER, resource.interface_name, op.method_name, wire, "implement", request_fields,
+                         _server_result(op), op.server.request_class))
     return found
+
+
+def _method(target: str, owner: str, name: str, wire: tuple[str, str], variant: str, args: list[Arg], result: Typed,
+            request_class: str = "") -> Method:
+    return Method(target, owner, name, wire, variant, tuple(args), text(result), request_class, result)
+
+
+def _client_result(op: Operation) -> Typed:
+    """What the client method returns: the result's type; a text answer is a str, a binary one bytes, an
+    undocumented one the runtime's RawResult; an events-only answer has its own method (the events variant)."""
+    kind = op.result_kind
+    if kind == "raw":
+        return value(PythonClass("_rt.RawResult"))
+    if kind == "binary":
+        return value(PythonClass("bytes"))
+    if kind == "text":
+        return value(STRING)
+    if kind == "events":
+        return value()
+    return value(op.result)
+
+
+def _server_result(op: Operation) -> Typed:
+    """What an implementation returns: the result's type (or events too), a stream of events, bytes (a Binary) or
+    text; a Reply is accepted wherever the in-memory fake may answer one."""
+    events = (Events(op.events_item),) if op.events_item is not None else ()
+    reply = PythonClass("_rt.Reply")
+    kind = op.result_kind
+    if kind == "raw":
+        return value(reply)
+    if kind == "none":
+        return value(NONE)
+    if kind == "binary":
+        return value(PythonClass("_rt.Binary"), reply)
+    if kind == "text":
+        return value(STRING, reply)
+    if kind == "events":
+        return value(*events)
+    return value(op.result, *events)
 
 
 def _key(argument: Argument, placeholders: list[str]) -> str:
@@ -128,90 +181,52 @@ def _key(argument: Argument, placeholders: list[str]) -> str:
     return f"{argument.location}:{argument.wire}" if argument.location else "body"
 
 
-def union_members(annotation: str) -> frozenset[str]:
-    """`int | str | _rt.Unset` -> {"int", "str"}: the alternatives a value may take (Unset stands for "not sent",
-    which `required` already says)."""
-    try:
-        tree = ast.parse(annotation, mode="eval").body
-    except SyntaxError:
-        return frozenset({annotation})
-    members: list[str] = []
+def with_types(recorded: Surface, built: Surface | None) -> Surface:
+    """A surface read from a record, with each annotation's tree taken from `built` (the surface this generator
+    makes of the recorded document) wherever `built` prints the same annotation there; elsewhere (no such item, or an
+    earlier generator printed it otherwise) the annotation is known as printed only."""
+    methods = {(m.target, m.wire, m.variant): m for m in built.methods} if built is not None else {}
+    types = {t.name: t for t in built.types} if built is not None else {}
 
-    def walk(node: ast.expr) -> None:
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            walk(node.left)
-            walk(node.right)
-        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("Optional", "typing.Optional"):
-            walk(node.slice)
-            members.append("None")
-        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("Union", "typing.Union") and isinstance(node.slice, ast.Tuple):
-            for element in node.slice.elts:
-                walk(element)
-        else:
-            members.append(ast.unparse(node))
+    def typed(printed: str, source: Arg | Method | Member | TypeDef | None) -> Typed | None:
+        if source is None:
+            return None
+        tree, source_text = (source.result, source.returns) if isinstance(source, Method) else (source.type, source.annotation)
+        return tree if source_text == printed else None
 
-    walk(tree)
-    return frozenset(m for m in members if m != "_rt.Unset")
+    def method(m: Method) -> Method:
+        twin = methods.get((m.target, m.wire, m.variant))
+        twin_args = {a.key: a for a in twin.args} if twin is not None else {}
+        args = tuple(replace(a, type=typed(a.annotation, twin_args.get(a.key))) for a in m.args)
+        return replace(m, args=args, result=typed(m.returns, twin))
 
+    def type_def(t: TypeDef) -> TypeDef:
+        twin = types.get(t.name)
+        if t.kind == "enum":
+            return t
+        twin_members = {x.key: x for x in twin.members} if twin is not None else {}
+        members = tuple(replace(x, type=typed(x.annotation, twin_members.get(x.key))) for x in t.members)
+        return replace(t, members=members, type=typed(t.annotation, twin) if t.kind == "alias" else None)
 
-def direction(old: str, new: str) -> str:
-    """"same", "narrowed" (accepts less), "widened" (accepts more) or "changed". A read-only container accepts what
-    its invariant twin does (`List[X]` -> `Sequence[X | str]` is widened), so an argument made more accepting is
-    never reported as breaking its callers."""
-    if old == new or union_members(old) == union_members(new):
-        return "same"
-    wider, narrower = _accepts(new, old), _accepts(old, new)
-    if wider and narrower:
-        return "same"
-    return "widened" if wider else "narrowed" if narrower else "changed"
-
-
-_READ_ONLY = {"List": {"List", "Sequence"}, "Sequence": {"Sequence"}, "Dict": {"Dict", "Mapping"}, "Mapping": {"Mapping"}}
-
-
-def _accepts(outer: str, inner: str) -> bool:
-    """Every value `inner` allows is one `outer` allows."""
-    try:
-        return _node_accepts(ast.parse(outer, mode="eval").body, ast.parse(inner, mode="eval").body)
-    except SyntaxError:
-        return outer == inner
-
-
-def _members(node: ast.expr) -> list[ast.expr]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _members(node.left) + _members(node.right)
-    return [node]
-
-
-def _node_accepts(outer: ast.expr, inner: ast.expr) -> bool:
-    return all(any(_member_accepts(o, i) for o in _members(outer)) for i in _members(inner))
-
-
-def _literal_values(node: ast.Subscript) -> set[str]:
-    return {ast.unparse(e) for e in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice])}
-
-
-def _member_accepts(outer: ast.expr, inner: ast.expr) -> bool:
-    if ast.dump(outer) == ast.dump(inner):
-        return True
-    if not (isinstance(outer, ast.Subscript) and isinstance(inner, ast.Subscript)):
-        return False
-    head_out, head_in = ast.unparse(outer.value), ast.unparse(inner.value)
-    if head_out == head_in == "Literal":
-        return _literal_values(inner) <= _literal_values(outer)
-    if head_out not in _READ_ONLY.get(head_in, set()):
-        return False
-    args_out = outer.slice.elts if isinstance(outer.slice, ast.Tuple) else [outer.slice]
-    args_in = inner.slice.elts if isinstance(inner.slice, ast.Tuple) else [inner.slice]
-    return len(args_out) == len(args_in) and all(_node_accepts(o, i) for o, i in zip(args_out, args_in))
+    return replace(recorded, methods=tuple(method(m) for m in recorded.methods), types=tuple(type_def(t) for t in recorded.types))
 
 
 def surface_to_json(value: Surface) -> Any:
-    return asdict(value)
+    """The surface as the record holds it: names, wire identities and annotations as printed (not the trees)."""
+    return _recorded(value)
+
+
+def _recorded(item: Any) -> Any:
+    if is_dataclass(item) and not isinstance(item, type):
+        return {f.name: _recorded(getattr(item, f.name)) for f in fields(item) if f.metadata.get("recorded", True)}
+    if isinstance(item, tuple):
+        return [_recorded(x) for x in item]
+    return item
 
 
 def surface_from_json(data: Any) -> Surface:
-    """The inverse of surface_to_json; ValueError when `data` is not one (a damaged or foreign record)."""
+    """The inverse of surface_to_json (the trees are added by with_types); ValueError when `data` is not one (a
+    damaged or foreign record)."""
     try:
         return Surface(
             names=tuple((str(a), str(b), str(c)) for a, b, c in data["names"]),

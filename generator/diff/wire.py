@@ -7,20 +7,18 @@ compared by schemas.py, each on its side of the exchange.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator import paths
 from generator.diff.change import WIRE, Change
 from generator.diff.schemas import REQUEST, RESPONSE, SchemaDiff, follow
 from generator.errors import pointer_join
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-
-
 def path_shape(path: str) -> str:
-    return _PLACEHOLDER.sub("{}", path)
+    """The path with its placeholders unnamed (`/items/{}/`): renaming one is no change of the wire."""
+    return paths.fill(path, lambda _name: "{}")
 
 
 @dataclass(frozen=True)
@@ -266,7 +264,7 @@ def _success(status: str) -> bool:
 def _parameters(data: Any, op: Operation) -> dict[tuple[str, str], tuple[dict[str, Any], str, str]]:
     """(location, name) -> (parameter, pointer where it is listed, pointer where it is defined); path parameters
     are keyed by their place in the path instead of their name, which clients never send."""
-    placeholders = [p[1:-1] for p in _PLACEHOLDER.findall(op.path)]
+    placeholders = paths.placeholders(op.path)
     found: dict[tuple[str, str], tuple[dict[str, Any], str, str]] = {}
     for container, pointer in ((op.path_item, op.path_pointer), (op.node, op.pointer)):
         listed = container.get("parameters")
