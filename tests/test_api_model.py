@@ -70,3 +70,13 @@ def test_a_list_of_a_primitive_stays_a_tree() -> None:
     model, _ = _model(ROOT / "tests" / "golden" / "parameters" / "spec.yaml")
     lists = [info.node for g in model.groups for op in g.operations for info in op.parameters if isinstance(info.node, ListOf)]
     assert lists and all(isinstance(node.item, (Primitive, Named)) for node in lists)
+
+
+def test_responses_and_security_are_facts_per_status_and_media_type() -> None:
+    model, _ = _model(ROOT / "spec" / "posthog.yaml")
+    destroy = next(op for g in model.groups for op in g.operations if op.facts.view.operation_id == "datasets_destroy")
+    assert [r.status for r in destroy.facts.responses] == ["401", "403", "404", "405"]
+    listing = next(op for g in model.groups for op in g.operations if op.facts.view.operation_id == "datasets_list")
+    [ok] = [r for r in listing.facts.responses if r.status == "200"]
+    assert [media for media, _ in ok.content] == ["application/json"]
+    assert ("PersonalAPIKey", ("dataset:read",)) in [s for requirement in listing.facts.security for s in requirement]

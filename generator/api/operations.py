@@ -48,15 +48,25 @@ class Success:
 
 
 @dataclass(frozen=True)
+class Response:
+    status: str  # as the document keys it: "200", "2XX", "default"
+    description: str
+    content: tuple[tuple[str, SchemaView | None], ...]  # (media type, its schema) in the document's order
+    headers: tuple[str, ...]  # the names of its documented headers
+
+
+@dataclass(frozen=True)
 class Operation:
     view: OperationView  # method, path, operationId, tags, summary, description, pointer
     parameters: tuple[Parameter, ...]  # path parameters first, then the required ones, else in document order
     body: RequestBody | None
     success: Success
+    responses: tuple[Response, ...]  # every documented response, per status and media type
     error_statuses: tuple[int, ...]  # documented 4xx and 5xx
     error_schema: SchemaView | None  # of the first documented 4xx with a JSON body, else 4XX, else default
     paging: Paging | None  # how a GET's list pages (api/pagination.py)
     unclassified_items: str  # the items property of a page the rules could not classify, else ""
+    security: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]  # the requirements in force: (scheme, scopes) each
     scopes: tuple[str, ...]  # of the first security requirement that names any
     idempotency_header: str  # the header carrying an idempotency key, "" for none
     soft_delete: tuple[tuple[str, object], ...]  # x-soft-delete: (property, value) the PATCH sends instead
@@ -83,10 +93,15 @@ def operation(spec: SpecView, op: OperationView, known: frozenset[str], warnings
         parameters=_parameters(op),
         body=_body(spec, op),
         success=success,
+        responses=tuple(
+            Response(status, r.description, tuple((m.media_type, m.schema) for m in r.content), r.headers)
+            for status, r in responses.items() if r is not None
+        ),
         error_statuses=tuple(sorted({int(s) for s in responses if s.isdigit() and int(s) >= 400})),
         error_schema=error_schema(op),
         paging=paging,
         unclassified_items=unclassified,
+        security=_security(op),
         scopes=_scopes(op),
         idempotency_header=_idempotency_header(spec, op, warnings),
         soft_delete=_soft_delete(op, warnings),
@@ -169,6 +184,14 @@ def _paging(op: OperationView, success: Success, warnings: list[Finding]) -> tup
         props = {k: v.target if v is not None else None for k, v in target.merged_properties()[0].items()}
     headers = success.response.headers if success.response else ()
     return detect_paging(op, target, props, headers, warnings)
+
+
+def _security(op: OperationView) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]:
+    """Each security requirement in force: any one of them admits a caller; all schemes of one are needed."""
+    return tuple(
+        tuple((str(scheme), tuple(str(s) for s in scopes) if isinstance(scopes, list) else ()) for scheme, scopes in r.items())
+        for r in op.security if isinstance(r, dict)
+    )
 
 
 def _scopes(op: OperationView) -> tuple[str, ...]:
