@@ -11,29 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from generator.python.annotation import render
+from generator.python.annotation import Events, Part, PythonClass, render
 from generator.python.text import literal
 from generator.api.types import (
     NONE, STRING, AnyValue, Const, ListOf, MapOf, Named, Nullable, Primitive, TypeNode, UnionOf, is_primitive,
     walk,
 )
-
-
-@dataclass(frozen=True)
-class PythonClass:
-    """A class a method returns that is no schema's type: `_rt.RawResult`, `_rt.Reply`, `_rt.Binary`, `bytes`."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Events:
-    """A stream of server-sent events whose data are `item`s."""
-
-    item: TypeNode
-
-
-Part = TypeNode | PythonClass | Events
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from generator import paths
-from generator.diff.accepts import Events, PythonClass, Typed, argument as argument_type, text, value
+from generator.diff.accepts import Typed, argument as argument_type, text, value
 from generator.diff.wire import path_shape
-from generator.api.types import NONE, STRING
 from generator.python.ir import Api, Argument, Operation, Resource
 from generator.python.signatures import argument_annotation
 
@@ -141,37 +140,13 @@ def _method(target: str, owner: str, name: str, wire: tuple[str, str], variant: 
 
 
 def _client_result(op: Operation) -> Typed:
-    """What the client method returns: the result's type; a text answer is a str, a binary one bytes, an
-    undocumented one the runtime's RawResult; an events-only answer has its own method (the events variant)."""
-    kind = op.result_kind
-    if kind == "raw":
-        return value(PythonClass("_rt.RawResult"))
-    if kind == "binary":
-        return value(PythonClass("bytes"))
-    if kind == "text":
-        return value(STRING)
-    if kind == "events":
-        return value()
-    return value(op.result)
+    """What the client method returns (an events-only answer has its own method, the events variant)."""
+    return value(*op.client.result_parts)
 
 
 def _server_result(op: Operation) -> Typed:
-    """What an implementation returns: the result's type (or events too), a stream of events, bytes (a Binary) or
-    text; a Reply is accepted wherever the in-memory fake may answer one."""
-    events = (Events(op.events_item),) if op.events_item is not None else ()
-    reply = PythonClass("_rt.Reply")
-    kind = op.result_kind
-    if kind == "raw":
-        return value(reply)
-    if kind == "none":
-        return value(NONE)
-    if kind == "binary":
-        return value(PythonClass("_rt.Binary"), reply)
-    if kind == "text":
-        return value(STRING, reply)
-    if kind == "events":
-        return value(*events)
-    return value(op.result, *events)
+    """What an implementation returns."""
+    return value(*op.server.result_parts)
 
 
 def _key(argument: Argument, placeholders: list[str]) -> str:

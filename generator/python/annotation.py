@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from generator.api.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Nullable, Primitive, TypeNode, UnionOf
 from generator.python.text import literal
@@ -57,3 +58,29 @@ def _name(node: TypeNode) -> str:
 def python_name(node: Primitive) -> str:
     """The Python type of a primitive: `str`, `datetime`, `UUID`, `int`..."""
     return _PYTHON_PRIMITIVES.get((node.type, node.format)) or _PYTHON_PRIMITIVES[(node.type, "")]
+
+
+@dataclass(frozen=True)
+class PythonClass:
+    """A class a method returns that is no schema's type: `_rt.RawResult`, `_rt.Reply`, `_rt.Binary`, `bytes`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Events:
+    """A stream of server-sent events whose data are `item`s."""
+
+    item: TypeNode
+
+
+# One alternative of what a method returns.
+Part = TypeNode | PythonClass | Events
+
+
+def render_parts(parts: tuple[Part, ...]) -> str:
+    """The annotation of a return that may be any of `parts`."""
+    return " | ".join(
+        p.name if isinstance(p, PythonClass) else f"_rt.Events[{render(p.item)}]" if isinstance(p, Events) else render(p)
+        for p in parts
+    )

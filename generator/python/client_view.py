@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from generator.api.types import Const, Named, NoneValue, Nullable, TypeNode, UnionOf
+from generator.api.types import STRING, Const, Named, NoneValue, Nullable, TypeNode, UnionOf
 from generator.python import signatures, text
-from generator.python.annotation import render
+from generator.python.annotation import Part, PythonClass, render, render_parts
 from generator.python.ir import Argument, Body, ClientMethod, Pagination, Param
 from generator.python.naming import MethodNames
 from generator.python.schemas import SchemaViews
 
 # What the client method returns for a result that is not a JSON schema (an event stream: see the template).
-_RETURNS = {"raw": "_rt.RawResult", "binary": "bytes", "text": "str", "events": ""}
+_RETURNS: dict[str, tuple[Part, ...]] = {
+    "raw": (PythonClass("_rt.RawResult"),), "binary": (PythonClass("bytes"),), "text": (STRING,), "events": (),
+}
 _RUNTIME_CALLS = {"raw": "_send_raw", "binary": "_send_bytes", "text": "_send_text"}
 
 
@@ -41,12 +43,14 @@ def client_method(
     page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
     stream_args = call_args if result_kind == "binary" else read_args
     plain = _is_plain_type(result, views)
+    returns = _RETURNS.get(result_kind, (result,))
     return ClientMethod(
         signature=signature,
         read_signature=read_signature,
         overloads=tuple(source(o) for o in arguments.overloads),
         arguments=arguments,
-        returns=_RETURNS.get(result_kind, result_type),
+        returns=render_parts(returns),
+        result_parts=returns,
         call=call,
         cast="" if plain or result_kind != "model" else text.literal(result_type),
         page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",

@@ -13,7 +13,7 @@ from generator.errors import Finding
 from generator.python.text import literal
 from generator.api.pagination import Paging
 from generator.api.types import TypeNode
-from generator.python.annotation import render
+from generator.python.annotation import Part, render
 
 
 @dataclass(frozen=True)
@@ -226,6 +226,7 @@ class ClientMethod:
     overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
     arguments: Signatures  # the same three, as facts
     returns: str  # what the method returns
+    result_parts: tuple[Part, ...]  # the same as facts: each alternative (none for an events-only operation)
     call: str  # the runtime call the method returns (awaited in the async flavour)
     cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
     page_call: str  # the runtime call of the walk-every-page iterator, or ""
@@ -245,6 +246,7 @@ class ServerRoute:
     request_class: str  # the typed request object
     path: str  # Python literal of the route path, placeholders renamed to parameter names
     result: str  # what the interface method returns
+    result_parts: tuple[Part, ...]  # the same as facts: each alternative
     scopes: str  # Python literal tuple
     route_params: str  # Python literal: ((wire, name, location, explode), ...) for the binding
     behaviour: Behaviour  # what the in-memory fake does

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from generator.api.operations import Operation as OperationFacts
-from generator.api.types import Named, TypeNode
+from generator.api.types import NONE, STRING, Named, TypeNode
 from generator.errors import Finding
 from generator.python import signatures, text
-from generator.python.annotation import render
+from generator.python.annotation import Events, Part, PythonClass, render, render_parts
 from generator.python.behaviour import behaviour
 from generator.python.ir import Param, ServerRoute
 from generator.python.schemas import SchemaViews
@@ -35,10 +35,12 @@ def server_route(
         views.warnings.append(Finding(
             f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer, "unsupported"
         ))
+    parts = _result(result_kind, result, events_item)
     return ServerRoute(
         request_class=request_class,
         path=text.literal(signatures.server_path(op.path, params)),
-        result=_result(result_kind, result_type, events_item),
+        result=render_parts(parts),
+        result_parts=parts,
         scopes=text.literal(facts.scopes),
         route_params=signatures.route_params(params),
         behaviour=served,
@@ -46,12 +48,13 @@ def server_route(
     )
 
 
-def _result(result_kind: str, result_type: str, events_item: TypeNode | None) -> str:
-    """What the implementation returns: a model (or events too), bytes or a stream, text, events, a Reply."""
-    events = f"_rt.Events[{render(events_item)}]" if events_item is not None else ""
-    if result_kind == "model" and events:
-        return f"{result_type} | {events}"
-    # A Reply is always accepted; the in-memory fake answers text and binary actions with one.
-    found = {"raw": "_rt.Reply", "none": "None", "binary": "_rt.Binary | _rt.Reply", "text": "str | _rt.Reply"}
-    found["events"] = events
-    return found.get(result_kind, result_type)
+def _result(result_kind: str, result: TypeNode, events_item: TypeNode | None) -> tuple[Part, ...]:
+    """What the implementation returns: a model (or events too), bytes or a stream, text, events; a Reply is
+    accepted wherever the in-memory fake may answer one."""
+    events: tuple[Part, ...] = (Events(events_item),) if events_item is not None else ()
+    reply = PythonClass("_rt.Reply")
+    found: dict[str, tuple[Part, ...]] = {
+        "raw": (reply,), "none": (NONE,), "binary": (PythonClass("_rt.Binary"), reply), "text": (STRING, reply),
+        "events": events,
+    }
+    return found.get(result_kind, (result, *events))

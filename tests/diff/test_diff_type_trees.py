@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from generator.diff import history
-from generator.diff.accepts import Events, PythonClass, argument, direction, text, value
+from generator.diff.accepts import argument, direction, text, value
+from generator.python.annotation import Events, PythonClass
 from generator.diff.change import PYTHON
 from generator.diff.compare import compare
 from generator.diff.surface import surface, surface_from_json, surface_to_json, with_types
