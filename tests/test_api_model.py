@@ -55,7 +55,8 @@ def test_media_and_results_are_facts() -> None:
 
 def test_the_naming_pass_maps_every_definition_and_operation() -> None:
     model, warnings = _model(ROOT / "tests" / "golden" / "name_collisions" / "spec.yaml")
-    names = name_everything(model, {"TClient", "AsyncTClient"}, warnings)
+    names = name_everything(model, "T", warnings)
+    assert (names.client_class, names.client_package) == ("TClient", "t_client")
     assert set(names.classes) == set(model.definitions)
     assert names.classes["/components/schemas/TClient"] == "TClient2"
     assert names.classes["/components/schemas/WidgetInput"] == "WidgetInput"

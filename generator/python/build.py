@@ -28,11 +28,12 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     warnings: list[Finding] = []
     info: dict[str, Any] = spec["info"] if isinstance(spec.get("info"), dict) else {}
     title = str(info.get("title") or "API")
-    client_class = f"{names.pascal(title, fallback='Api')}Client"
-    # The client classes are named first: a schema called like one of them is the one renamed.
     view = read_spec(spec, pointers or {})
     model = api_model(spec, view, warnings)
-    named = name_everything(model, {client_class, f"Async{client_class}"}, warnings)
+    named = name_everything(
+        model, title, warnings, client_package=settings.client_package or "", server_package=settings.server_package or ""
+    )
+    client_class, client_package, server_package = named.client_class, named.client_package, named.server_package
     types = SchemaViews(model, named, warnings)
     error_model = types.name(model.common_error) if model.common_error else ""
     resources = build_resources(model, named, types, error_model)
@@ -41,8 +42,6 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
     raw_version = str(info.get("version") or "")
     version = settings.version or (raw_version if _PEP440.fullmatch(raw_version) else "0.0.0")
-    client_package = settings.client_package or names.package(title, "client")
-    server_package = settings.server_package or names.package(title, "server")
     models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
     model_names = tuple([*types.enums, *types.models, *types.aliases])
     used_by_kind = {

@@ -53,6 +53,9 @@ class MethodNames:
 
 @dataclass
 class Names:
+    client_package: str = ""
+    server_package: str = ""
+    client_class: str = ""  # the async one is `Async` + this
     classes: dict[str, str] = field(default_factory=dict)  # definition key -> class name
     resources: dict[str, ResourceNames] = field(default_factory=dict)  # tag -> its names
     methods: dict[str, MethodNames] = field(default_factory=dict)  # operation key -> its names
@@ -60,10 +63,18 @@ class Names:
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # enum key -> each value's member name
 
 
-def name_everything(model: ApiModel, reserved: set[str], warnings: list[Finding]) -> Names:
-    """`reserved`: class names taken before any (the client classes)."""
-    result = Names()
-    classes = ClassNames(reserved, warnings)
+def name_everything(
+    model: ApiModel, title: str, warnings: list[Finding], *, client_package: str = "", server_package: str = ""
+) -> Names:
+    """`title`: the document's title, which names the packages and the client classes; the packages may be fixed
+    by the configuration (`client_package`, `server_package`)."""
+    result = Names(
+        client_package=client_package or names.package(title, "client"),
+        server_package=server_package or names.package(title, "server"),
+        client_class=f"{names.pascal(title, fallback='Api')}Client",
+    )
+    # The client classes are named first: a schema called like one of them is the one renamed.
+    classes = ClassNames({result.client_class, f"Async{result.client_class}"}, warnings)
     components = {d.component: d for d in model.definitions.values() if d.component}
     for key, name in classes.components({k: d.schema for k, d in components.items()}).items():
         result.classes[components[key].key] = name
