@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from generator import diff_command
@@ -18,6 +17,7 @@ from generator.up_to_date import Fingerprint, Known
 
 if TYPE_CHECKING:
     from generator.diff.history import Regeneration
+    from generator.load import Document
 
 # The pipeline (the model, Jinja2, the diff) is imported only when a run needs it: a `check` or `generate` that
 # up_to_date.py answers imports none of it.
@@ -93,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
         )  # fmt: skip
         command.add_argument(
             "--no-cache", action="store_true",
-            help="format every file afresh: reuse neither the format cache (~/.cache/specgen) nor the files of --out",
+            help="use no cache: format every file afresh (neither the format cache in ~/.cache/specgen nor the files "
+            "of --out), validate again, and run the whole pipeline even when nothing changed since the last run",
         )  # fmt: skip
         command.add_argument("-v", "--verbose", action="store_true", help="print each stage's time")
     diff_command.add_parser(commands, parents=[common])
@@ -201,12 +202,14 @@ def _remember(
 
 
 def output_files(*args: Any, **kwargs: Any) -> tuple[Regeneration, list[Problem]]:
+    """pipeline.output_files, imported when first called."""
     from generator.pipeline import output_files
 
     return output_files(*args, **kwargs)
 
 
-def load_valid(*args: Any, **kwargs: Any) -> Any:
+def load_valid(*args: Any, **kwargs: Any) -> tuple[Document, list[Problem]]:
+    """pipeline.load_valid, imported when first called."""
     from generator.pipeline import load_valid
 
     return load_valid(*args, **kwargs)

@@ -15,6 +15,7 @@ valid Python, or that has `fmt:` directives, is one part.
 from __future__ import annotations
 
 import ast
+import bisect
 
 SEPARATOR = "\n\n\n"
 METHOD_HEADER = "class _:\n"
@@ -42,11 +43,13 @@ def parts(text: str) -> list[list[str]]:
     lines = text.split("\n")
     top = _cuts(module.body, lines)
     pieces, begin = [], 0
-    classes = {statement.lineno: statement for statement in module.body if isinstance(statement, ast.ClassDef)}
+    classes = [statement for statement in module.body if isinstance(statement, ast.ClassDef)]
+    starts = [cls.lineno - 1 for cls in classes]
     for end, start in [*top, (len(lines), len(lines))]:
         part = "\n".join(lines[begin:end]) + ("\n" if end < len(lines) else "")
-        first = next((c for line, c in classes.items() if begin <= line - 1 < end), None)
-        pieces.append(_methods(part, lines, begin, end, first) if first is not None else [part])
+        index = bisect.bisect_left(starts, begin)  # the part's first class, if it has one
+        has_class = index < len(starts) and starts[index] < end
+        pieces.append(_methods(part, lines, begin, end, classes[index]) if has_class else [part])
         begin = start
     return pieces
 
