@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator import diff_command
 from generator.config import TARGETS, ConfigError, Settings, load_settings, with_overrides
-from generator.diff.history import Regeneration
 from generator.errors import Problem, SpecError
-from generator.pipeline import load_valid, output_files
 from generator.progress import Stages
 from generator.report import FORMATS, report
 from generator.rules import RULES, RuleSet
-from generator.write import drift, write_tree
+from generator.up_to_date import Fingerprint, Known
+
+if TYPE_CHECKING:
+    from generator.diff.history import Regeneration
+    from generator.load import Document
+
+# The pipeline (the model, Jinja2, the diff) is imported only when a run needs it: a `check` or `generate` that
+# up_to_date.py answers imports none of it.
 
 OK, FAILED, USAGE = 0, 1, 2
 EXIT_CODES = """exit status:
@@ -33,10 +38,20 @@ NO_SPEC = (
 
 
 def _version() -> str:
+    from importlib import metadata  # a tenth of a check's time: only for --version
+
     try:
         return metadata.version("specgen")
     except metadata.PackageNotFoundError:
         return "unknown (not installed)"
+
+
+class _Version(argparse.Action):
+    """--version, the version looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        print(f"specgen {_version()}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"{CONFIGURATION}\n\n{EXIT_CODES}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"specgen {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="read [tool.specgen] from FILE instead of the nearest pyproject.toml")
@@ -78,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
         )  # fmt: skip
         command.add_argument(
             "--no-cache", action="store_true",
-            help="format every file afresh: reuse neither the format cache (~/.cache/specgen) nor the files of --out",
+            help="use no cache: format every file afresh (neither the format cache in ~/.cache/specgen nor the files "
+            "of --out), validate again, and run the whole pipeline even when nothing changed since the last run",
         )  # fmt: skip
         command.add_argument("-v", "--verbose", action="store_true", help="print each stage's time")
     diff_command.add_parser(commands, parents=[common])
@@ -119,11 +135,20 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {NO_SPEC}", file=sys.stderr)
         return USAGE
     stages = Stages(verbose=args.verbose)
+    fingerprint = None
+    if not args.no_cache:
+        with stages.stage("compare the inputs and --out with earlier runs"):
+            fingerprint = Fingerprint.taken(settings)
+            known = fingerprint.lookup() if fingerprint is not None else None
+        if known is not None:
+            return _known(args, settings, stages, known)
     regeneration, warnings = _generate(args, settings, stages)
     for warning in warnings:
         print(warning, file=sys.stderr)
     out, files = Path(settings.out), regeneration.files
     if args.command == "check":
+        from generator.write import drift
+
         with stages.stage("compare with --out"):
             diffs = drift(out, files)
         stages.finish()
@@ -134,15 +159,60 @@ def _run(args: argparse.Namespace) -> int:
             again = f"specgen generate --spec {settings.spec} --out {settings.out}"
             print(f"{len(diffs)} file(s) differ from {settings.spec}; run: {again}", file=sys.stderr)
             return FAILED
+        if fingerprint is not None:
+            _remember(fingerprint, regeneration, warnings, regeneration.summary, checked=True)
         print(f"{out}: up to date with {settings.spec}")
         return OK
+    from generator.diff.history import unchanged_summary
+    from generator.write import write_tree
+
     with stages.stage("write"):
         result = write_tree(out, files, regeneration.format_keys)
+        if fingerprint is not None:
+            _remember(fingerprint, regeneration, warnings, unchanged_summary(out), checked=False)
     stages.finish()
     for line in regeneration.summary:
         print(line)
     print(f"{out}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed")
     return OK
+
+
+def _known(args: argparse.Namespace, settings: Settings, stages: Stages, known: Known) -> int:
+    """What the full run would say, from the run that left --out as it is (up_to_date.py)."""
+    stages.finish()
+    for warning in known.warnings:
+        print(warning, file=sys.stderr)
+    out = Path(settings.out)
+    if args.command == "check":
+        print(f"{out}: up to date with {settings.spec}")
+    else:
+        for line in known.summary:
+            print(line)
+        print(f"{out}: 0 written, {known.files} unchanged, 0 removed")
+    return OK
+
+
+def _remember(
+    fingerprint: Fingerprint, regeneration: Regeneration, warnings: list[Problem], summary: tuple[str, ...], *, checked: bool
+) -> None:
+    fingerprint.remember(
+        regeneration.files, dict(regeneration.format_keys), regeneration.document_digest, regeneration.inlined,
+        warnings, summary, checked=checked,
+    )  # fmt: skip
+
+
+def output_files(*args: Any, **kwargs: Any) -> tuple[Regeneration, list[Problem]]:
+    """pipeline.output_files, imported when first called."""
+    from generator.pipeline import output_files
+
+    return output_files(*args, **kwargs)
+
+
+def load_valid(*args: Any, **kwargs: Any) -> tuple[Document, list[Problem]]:
+    """pipeline.load_valid, imported when first called."""
+    from generator.pipeline import load_valid
+
+    return load_valid(*args, **kwargs)
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,9 +9,7 @@ import argparse
 import sys
 from typing import Any
 
-from generator.diff.compare import compare
 from generator.diff.report import FORMATS, render
-from generator.diff.sources import read_document
 from generator.errors import SpecError
 
 CANNOT_READ = 2
@@ -32,6 +30,9 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.diff.compare import compare  # with the model: imported only for this command
+    from generator.diff.sources import read_document
+
     if args.base is not None and not args.documents and args.spec:
         old_name, new_name = f"{args.base}:{args.spec}", args.spec
     elif args.base is None and len(args.documents) == 2:

@@ -16,7 +16,6 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, SpecError
@@ -45,6 +44,8 @@ def _formatter() -> bytes:
     try:  # black's own record of its version, cheaper than importing black
         version = str(importlib.import_module("_black_version").version)
     except (ImportError, AttributeError):
+        from importlib import metadata
+
         version = metadata.version("black")
     return f"specgen-format 1\0black {version}\0{_MODE_DESCRIPTION}\0".encode()
 
@@ -82,7 +83,7 @@ class Formatter:
         A file is formatted in parts (format_split.py), each cached; a text black has already formatted
         (earlier, or elsewhere in this run) is not formatted again."""
         result: dict[str, str] = {}
-        planned: dict[str, list[str]] = {}  # path -> the keys of its parts, for the files black must format
+        planned: dict[str, list[list[str]]] = {}  # path -> the keys of its pieces, for the files black must format
         todo: dict[str, tuple[str, str]] = {}  # key -> (first path, text) of each part black must format
         done: dict[str, str] = {}  # key -> black's output, for the parts found in the cache
         for path, text in files.items():
@@ -98,19 +99,22 @@ class Formatter:
                 result[path] = earlier
                 continue
             planned[path] = []
-            for part in parts(text):
-                part_key = key(part)
-                planned[path].append(part_key)
-                if part_key not in todo and part_key not in done:
-                    cached = self._cached(part_key)
-                    if cached is None:
-                        todo[part_key] = (path, part)
-                    else:
-                        done[part_key] = cached
+            for pieces in parts(text):
+                planned[path].append([])
+                for piece in pieces:
+                    piece_key = key(piece)
+                    planned[path][-1].append(piece_key)
+                    if piece_key not in todo and piece_key not in done:
+                        cached = self._cached(piece_key)
+                        if cached is None:
+                            todo[piece_key] = (path, piece)
+                        else:
+                            done[piece_key] = cached
         done.update(self._format(todo))
         for path, part_keys in planned.items():
-            result[path] = join([done[part_key] for part_key in part_keys])
-            if self.cache is not None and len(part_keys) > 1:
+            joined = join([[done[piece_key] for piece_key in piece_keys] for piece_keys in part_keys])
+            result[path] = joined if joined is not None else format_one(path, files[path])
+            if self.cache is not None and sum(map(len, part_keys)) > 1:
                 self.cache.put(self.keys[path], result[path])
         return {path: result[path] for path in files}
 

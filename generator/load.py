@@ -9,6 +9,7 @@ absurd nesting are refused instead of expanded.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -56,6 +57,9 @@ class Document:
     path: str
     data: Any
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the bytes parsed ("" when not parsed from bytes)
+    # (real path, digest) of every file a $ref inlined (refs.check_refs): with `digest`, all the bytes behind `data`
+    inlined: tuple[tuple[str, str], ...] = ()
 
     def problem(self, message: str, pointer: str, kind: str) -> Problem:
         line, column = self.locate(pointer)
@@ -118,7 +122,7 @@ def parse_document(raw: bytes, display: str) -> Document:
         data, positions = parse_json(text, display, MAX_DEPTH, MAX_NODES)
         if not isinstance(data, dict):
             raise SpecError([Problem(display, "the document must be a mapping (an OpenAPI object)", "", 1, 1, kind="openapi")])
-        return Document(display, data, positions)
+        return Document(display, data, positions, hashlib.sha256(raw).hexdigest())
     try:
         builder, found, data = _build(text, display, _FastLoader)
     except yaml.YAMLError:
@@ -132,7 +136,7 @@ def parse_document(raw: bytes, display: str) -> Document:
         raise SpecError(builder.problems)
     if not isinstance(data, dict):
         raise SpecError([Problem(display, "the document must be a mapping (an OpenAPI object)", "", 1, 1, kind="openapi")])
-    return Document(display, data, builder.positions)
+    return Document(display, data, builder.positions, hashlib.sha256(raw).hexdigest())
 
 
 def _build(text: str, display: str, loader_class: type) -> tuple[_Builder, bool, Any]:

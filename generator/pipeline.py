@@ -20,22 +20,43 @@ from generator.python.ir import Api
 from generator.progress import Stages
 from generator.refs import check_refs
 from generator.render import copied_outputs, render
+from generator import result_cache
+from generator.result_cache import cached_warnings, remember_warnings, validation_key
 from generator.rules import RuleSet
-from generator.validate import validate
 from generator.write import previously_formatted
 
 
 def load_valid(
-    spec_path: str, *, rules: RuleSet | None = None, lenient: bool = False, stages: Stages | None = None
+    spec_path: str,
+    *,
+    rules: RuleSet | None = None,
+    lenient: bool = False,
+    stages: Stages | None = None,
+    cached: bool = False,
 ) -> tuple[Document, list[Problem]]:
     """The checked document and the warnings about it. `rules`: the whole rule set (the validate command);
-    without it only what generation needs. `stages` times the two stages."""
+    without it only what generation needs. `stages` times the two stages. `cached`: what generation needs is
+    checked once per document (its bytes, result_cache.validation_key): the warnings are kept in the user's cache
+    folder, and a document found there is not validated again (nor are the validator's libraries imported)."""
     stages = stages or Stages()
     with stages.stage("load and check references"):
         doc = check_refs(load_document(spec_path))
     with stages.stage("validate"):
-        warnings = validate(doc, rules=rules, lenient=lenient)
+        key = validation_key(doc.path, doc.digest, doc.inlined, lenient) if cached and rules is None else None
+        if key is None:
+            return doc, _validate(doc, rules, lenient)
+        store = result_cache.store("validation")
+        warnings = cached_warnings(store, key)
+        if warnings is None:
+            warnings = _validate(doc, rules, lenient)
+            remember_warnings(store, key, warnings)
     return doc, warnings
+
+
+def _validate(doc: Document, rules: RuleSet | None, lenient: bool) -> list[Problem]:
+    from generator.validate import validate  # the validator's libraries take longer to import than it runs
+
+    return validate(doc, rules=rules, lenient=lenient)
 
 
 def generate_files(
@@ -60,7 +81,7 @@ def generate_from(
     settings = settings or Settings()
     formatter = formatter or Formatter()
     stages = stages or Stages()
-    doc, warnings = load_valid(spec_path, lenient=lenient, stages=stages)
+    doc, warnings = load_valid(spec_path, lenient=lenient, stages=stages, cached=formatter.cache is not None)
     try:
         api, files = _model_and_files(doc, settings, warnings, formatter, stages)
     except SpecError as exc:  # the warnings found before the failure are reported with it
@@ -113,4 +134,4 @@ def output_files(
     projects = {target: packages[target] for target in settings.targets}
     with stages.stage("compare with the previous output and record"):
         regeneration = history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects)
-    return dataclasses.replace(regeneration, format_keys=formatter.keys), warnings
+    return dataclasses.replace(regeneration, format_keys=formatter.keys, document_digest=doc.digest, inlined=doc.inlined), warnings

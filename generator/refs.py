@@ -75,7 +75,8 @@ def check_refs(doc: Document) -> Document:
         _check_allof_cycles(doc, data, problems)
     if problems:
         raise SpecError(problems)
-    return Document(doc.path, data, doc.positions)
+    inlined = tuple((path, walk.cache[path].digest) for path in sorted(walk.cache))
+    return Document(doc.path, data, doc.positions, doc.digest, inlined)
 
 
 class _Walk:

@@ -9,10 +9,12 @@ Every problem a rule finds names it (`Problem.rule`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from generator.errors import Problem, pointer_join
-from generator.load import Document
+
+if TYPE_CHECKING:
+    from generator.load import Document
 
 SEVERITIES = ("error", "warn", "off")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -90,7 +92,7 @@ def _requirements(doc: Document, operation: dict[str, Any]) -> list[dict[str, An
     return [r for r in security if isinstance(r, dict)] if isinstance(security, list) else []
 
 
-_OperationCheck = Callable[[Document, dict[str, Any]], str | None]  # a message when the operation breaks the rule
+_OperationCheck = Callable[["Document", dict[str, Any]], str | None]  # a message when the operation breaks the rule
 
 _CHECKS: dict[str, _OperationCheck] = {
     "operation-tags": lambda doc, op: None if op.get("tags") else "operation has no tag",

@@ -61,8 +61,13 @@ def _manifest_entries(out: Path) -> dict[str, tuple[str, str] | None]:
     manifest = out / MANIFEST
     if manifest.is_symlink() or not manifest.is_file():
         return {}
+    return manifest_entries(manifest.read_text(encoding="utf-8", errors="replace"))
+
+
+def manifest_entries(text: str) -> dict[str, tuple[str, str] | None]:
+    """The entries of a manifest's text, as _manifest_entries."""
     entries: dict[str, tuple[str, str] | None] = {}
-    for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         path, *hashes = line.split(" ")
         if not path or not _is_safe(path) or (hashes and (len(hashes) != 2 or not all(_HASH.match(h) for h in hashes))):
             continue
@@ -77,7 +82,7 @@ def previously_formatted(out: Path) -> Callable[[str, str], str | None]:
 
     def reuse(path: str, key: str) -> str | None:
         entry = entries.get(path)
-        if entry is None or entry[0] != key or not _no_link_on_the_way(out, path):
+        if entry is None or entry[0] != key or not no_link_on_the_way(out, path):
             return None
         try:
             data = (out / path).read_bytes()
@@ -88,7 +93,8 @@ def previously_formatted(out: Path) -> Callable[[str, str], str | None]:
     return reuse
 
 
-def _manifest(files: dict[str, str], keys: Mapping[str, str]) -> str:
+def manifest_text(files: dict[str, str], keys: Mapping[str, str]) -> str:
+    """The manifest write_tree writes for `files` (`keys`: as write_tree's)."""
     lines = []
     for path in sorted(files):
         if path in keys:
@@ -98,7 +104,7 @@ def _manifest(files: dict[str, str], keys: Mapping[str, str]) -> str:
     return "".join(lines)
 
 
-def _no_link_on_the_way(out: Path, path: str) -> bool:
+def no_link_on_the_way(out: Path, path: str) -> bool:
     """True when no component of `out/path` below `out` is a symlink: such a path is never read or linked."""
     current = out
     for part in path.split("/"):
@@ -155,7 +161,7 @@ def _same_file(out: Path, path: str, data: bytes) -> bool:
     old = out / path
     try:
         return (
-            _no_link_on_the_way(out, path) and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
+            no_link_on_the_way(out, path) and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
         )
     except OSError:
         return False
@@ -192,7 +198,7 @@ def write_tree(out: Path, files: dict[str, str], keys: Mapping[str, str] | None 
                 target.write_bytes(data)
                 written += 1
         _carry_foreign(out, staging, old_manifest | set(files) | {MANIFEST})
-        (staging / MANIFEST).write_text(_manifest(files, keys or {}), encoding="utf-8")
+        (staging / MANIFEST).write_text(manifest_text(files, keys or {}), encoding="utf-8")
         _swap(staging, out)
     finally:
         if staging.exists():
@@ -210,7 +216,7 @@ def _carry_foreign(out: Path, staging: Path, ours: set[str]) -> None:
             if relative in ours:
                 continue
             target = staging / relative
-            if os.path.lexists(target) or not _no_link_on_the_way(staging, relative):
+            if os.path.lexists(target) or not no_link_on_the_way(staging, relative):
                 continue  # the new tree has its own file or folder there: the old entry is not carried
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.is_symlink():
@@ -254,7 +260,7 @@ def drift(out: Path, files: dict[str, str]) -> list[str]:
     expected_paths = set(files)
     for path in sorted(expected_paths | _read_manifest(out)):
         target = out / path
-        readable = _no_link_on_the_way(out, path) and target.is_file()
+        readable = no_link_on_the_way(out, path) and target.is_file()
         old = target.read_text(encoding="utf-8", errors="replace") if readable else None
         new = files.get(path)
         if old == new:

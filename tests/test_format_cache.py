@@ -3,6 +3,7 @@ whatever is reused, missing, corrupt or bypassed, the output is byte for byte wh
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,8 +140,7 @@ def test_regeneration_and_check_reuse_the_previous_output(
     keyed = {line.split(" ")[0] for line in (out / MANIFEST).read_text().splitlines() if " " in line}
     rendered = {path for path in first if path.endswith(".py") and "/_runtime/" not in path and "/_memory/" not in path}
     assert keyed == rendered  # each file black formatted: its key and hash in the manifest
-    for entry in _entries(cache_home):  # reuse must come from the output folder, not the cache
-        entry.unlink()
+    shutil.rmtree(cache_home)  # reuse must come from the output folder, not the caches
 
     black_calls.clear()
     assert _generate(out) == first
@@ -202,20 +202,55 @@ def test_formatting_in_several_processes_gives_the_same_bytes() -> None:
 
 
 def test_formatting_in_parts_is_formatting_the_whole() -> None:
-    """Where a module may be cut, and where it must not: a comment, a `...` stub, fmt directives."""
+    """Where a module may be cut, and where it must not: a comment, a `...` stub, fmt directives; a class between
+    two methods, not after its docstring, an attribute or a stub, nor where a comment comes first."""
     from generator.format import MODE
-    from generator.format_split import join, parts
+    from generator.format_split import METHOD_HEADER, join, parts
 
     module = (
         '"""Doc."""\nimport os\nX=1\nclass A( object ):\n  def f(self): return  1\n\n\n\n\n@decorate\n'
         "def g(a,b):\n    return a\n# about B\nclass B: pass\n\ndef stub(x: int) -> int: ...\ndef stub2(x): ...\n"
-        "class C:\n    x: int=1\n\nasync def h():\n  await   g( 1,2 )\n"
+        "class C:\n    x: int=1\n\nasync def h():\n  await   g( 1,2 )\n\n"
+        'class D:\n    """Doc."""\n\n    def a(self):\n        return 1\n    def b( self ):  return 2\n\n\n\n'
+        "    @property\n    def c(self) -> int:\n        return 3\n    # about d\n\n    def d(self):\n        return 4\n\n"
+        "    @overload\n    def e(self, x: int) -> int: ...\n    @overload\n    def e(self, x: str) -> str: ...\n"
+        "    def e(self, x):\n        return x\n    y = 1\n\n    async def f(self):\n        pass\n"
+        "    def g(self): ...\nZ = D()\n"
     )
     cut = parts(module)
-    assert len(cut) == 4  # before @decorate, stub and h; not where a comment or a `...` stub comes first
-    assert join([black.format_str(part, mode=MODE) for part in cut]) == black.format_str(module, mode=MODE)
-    assert parts(module + "y = [1,\n  2]  # fmt: skip\n") == [module + "y = [1,\n  2]  # fmt: skip\n"]
-    assert parts("def broken(:\n") == ["def broken(:\n"]
+    assert [len(pieces) for pieces in cut] == [1, 1, 1, 1, 3]  # before @decorate, stub, h and D
+    assert [piece.split("\n")[1].strip() for piece in cut[-1][1:]] == ["@property", "@overload"]
+    assert all(piece.startswith(METHOD_HEADER) for piece in cut[-1][1:])
+    formatted = [[black.format_str(piece, mode=MODE) for piece in pieces] for pieces in cut]
+    assert join(formatted) == black.format_str(module, mode=MODE)
+    assert join([[formatted[-1][0], "def lost_its_header(): ...\n"]]) is None
+    assert parts(module + "y = [1,\n  2]  # fmt: skip\n") == [[module + "y = [1,\n  2]  # fmt: skip\n"]]
+    assert parts("def broken(:\n") == [["def broken(:\n"]]
+
+
+def test_formatting_in_parts_is_formatting_the_whole_on_real_output() -> None:
+    """Every rendered module of spec/posthog.yaml (classes of many methods, overloads, decorators, docstrings),
+    formatted piece by piece, is what black makes of the whole module."""
+    from generator.config import Settings
+    from generator.format import MODE
+    from generator.format_split import join, parts
+    from generator.python.build import build_api
+    from generator.pipeline import load_valid
+    from generator.render import copied_outputs, render
+
+    spec = Path(__file__).resolve().parent.parent / "spec" / "posthog.yaml"
+    doc, _warnings = load_valid(str(spec))
+    api = build_api(doc.data, spec.name, doc.pointer_index(), Settings())
+    rendered, verbatim = render(api, doc.data), copied_outputs(api)
+    methods = 0
+    for path, text in rendered.items():
+        if path.endswith(".py") and path not in verbatim:
+            cut = parts(text)
+            methods += sum(len(pieces) - 1 for pieces in cut)
+            assert join([[black.format_str(piece, mode=MODE) for piece in pieces] for pieces in cut]) == black.format_str(
+                text, mode=MODE
+            ), path
+    assert methods > 50
 
 
 SCRIPT_ON_STDIN = """

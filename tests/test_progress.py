@@ -22,11 +22,15 @@ def test_verbose_prints_every_stage(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["generate", "--spec", str(SPEC), "--out", str(tmp_path / "out"), "-v"]) == 0
     lines = capsys.readouterr().err.splitlines()
     stages = [line.split(": ")[1] for line in lines if line.startswith("specgen: ")]
-    assert stages == ["load and check references", "validate", "model", "render", "format",
-                      "compare with the previous output and record", "write", "total"]  # fmt: skip
+    assert stages == ["compare the inputs and --out with earlier runs", "load and check references", "validate",
+                      "model", "render", "format", "compare with the previous output and record", "write",
+                      "total"]  # fmt: skip
     assert all(line.endswith(" s") for line in lines if line.startswith("specgen: "))
     assert main(["check", "--spec", str(SPEC), "--out", str(tmp_path / "out")]) == 0
     assert "specgen: " not in capsys.readouterr().err  # without -v, and not on a terminal: nothing
+    assert main(["check", "--spec", str(SPEC), "--out", str(tmp_path / "out"), "-v"]) == 0
+    stages = [line.split(": ")[1] for line in capsys.readouterr().err.splitlines() if line.startswith("specgen: ")]
+    assert stages == ["compare the inputs and --out with earlier runs", "total"]  # nothing changed: no other stage
 
 
 def test_progress_line_on_a_terminal_only_after_a_while(monkeypatch: pytest.MonkeyPatch) -> None:

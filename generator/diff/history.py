@@ -37,6 +37,9 @@ class Regeneration:
     report: Report | None  # None when there is no previous record to compare with
     new_major: bool  # a breaking change whose major version info.version does not announce
     format_keys: Mapping[str, str] = field(default_factory=dict)  # for the manifest: see write.write_tree
+    # The bytes generated from (load.Document's digest and inlined): what up_to_date.py records
+    document_digest: str = ""
+    inlined: tuple[tuple[str, str], ...] = ()
 
 
 def record(out: Path, data: Any, new_surface: Surface, files: dict[str, str], source: str, package: dict[str, str]) -> Regeneration:
@@ -96,11 +99,16 @@ def _read(path: Path) -> str | None:
         return None
 
 
+def unchanged_summary(out: Path) -> tuple[str, ...]:
+    """What a run says when the document and surface are the recorded ones (nothing to compare finds a change)."""
+    return (f"{out}: no change since the previous output",)
+
+
 def _summary(out: Path, report: Report | None, why_not: str) -> tuple[str, ...]:
     if report is None:
         return (f"{out}: {why_not}; recorded in {RECORD}, changes are reported from the next run on",)
     if report.verdict == "none":
-        return (f"{out}: no change since the previous output",)
+        return unchanged_summary(out)
     lines = [f"{out}: since the previous output: {headline(report)}"]
     shown = report.breaking[:MOST_SHOWN]
     lines += [f"  breaking: {c.message}" for c in shown]
