@@ -68,7 +68,7 @@ def test_golden_case(name: str, update_goldens: bool) -> None:
     assert not diffs, "".join(diffs) + f"\ngolden output of {name} differs; if the change is intended run {UPDATE}"
 
 
-def test_golden_output_type_checks(tmp_path: Path) -> None:
+def test_golden_output_type_checks(tmp_path: Path, mypy_cache: Path) -> None:
     """Every golden case, generated with its runtimes, passes mypy --strict."""
     packages: list[str] = []
     for name in CASES:
@@ -79,7 +79,7 @@ def test_golden_output_type_checks(tmp_path: Path) -> None:
         for side in ("client", "server"):
             packages += [str(p) for p in (tmp_path / name / side).iterdir() if (p / "__init__.py").exists()]
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"), *packages],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), *packages],
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_generated_server_passes_mypy_strict(tmp_path: Path) -> None:
+def test_generated_server_passes_mypy_strict(mypy_cache: Path) -> None:
     result = subprocess.run(
         [
             sys.executable,
@@ -17,7 +17,7 @@ def test_generated_server_passes_mypy_strict(tmp_path: Path) -> None:
             "mypy",
             "--strict",
             "--cache-dir",
-            str(tmp_path / "mypy-cache"),
+            str(mypy_cache),
             str(ROOT / "generated" / "server" / "posthog_server"),
         ],
         cwd=ROOT / "generated" / "server",
