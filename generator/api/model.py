@@ -8,16 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.api.operations import Operation, operations, page_items
+from generator.api.operations import Operation, error_schema, operations, page_items
 from generator.api.schemas import Definition, Hint, SchemaTypes, TypeInfo, write_visible
-from generator.api.types import FILE, NONE, Named, Primitive, TypeNode
+from generator.api.types import FILE, NONE, STRING, Named, TypeNode
 from generator.errors import Finding, pointer_join
 from generator import paths
 from generator.spec import SpecView, TagView
 from generator.spec.schema import SchemaView
-
-STRING = Primitive("string")
-
 
 @dataclass(frozen=True)
 class RequestBody:
@@ -84,8 +81,6 @@ def _fallback_tag(path: str) -> str:
 
 def _common_error(view: SpecView, schemas: SchemaTypes) -> str:
     """The component model most operations answer their errors with (the first met on a tie), "" where none does."""
-    from generator.api.operations import error_schema
-
     counts: dict[str, int] = {}
     for op in view.operations:
         schema = error_schema(op)
@@ -143,7 +138,7 @@ def _body(schemas: SchemaTypes, facts: Operation, base: Hint) -> RequestBody | N
     model: Definition | None = None
     if component is not None and component.kind == "model":
         visible = write_visible(component)
-        needs_input = any(_read_only(p.schema) or _write_only(p.schema) for p in component.properties)
+        needs_input = any(p.read_only or p.write_only for p in component.properties)
         if partial and (needs_input or any(p.required for p in visible)):
             model = schemas.input_model(component, partial=True, place=schema.pointer)
         elif needs_input:
@@ -155,11 +150,3 @@ def _body(schemas: SchemaTypes, facts: Operation, base: Hint) -> RequestBody | N
     if model is None:
         return RequestBody(schemas.type_of(schema, base.then("Body")).full, "")
     return RequestBody(Named(model.key, "model"), model.key)
-
-
-def _read_only(schema: SchemaView) -> bool:
-    return schema.read_only or schema.target.read_only
-
-
-def _write_only(schema: SchemaView) -> bool:
-    return schema.write_only or schema.target.write_only

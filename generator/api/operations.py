@@ -84,6 +84,7 @@ def operation(spec: SpecView, op: OperationView, known: frozenset[str], warnings
     success = _success(spec, op)
     responses = op.responses
     paging, unclassified = _paging(op, success, warnings) if op.method == "get" else (None, "")
+    security = _security(op)
     refused = None
     if forbids(responses):
         response = responses["405"]
@@ -101,8 +102,8 @@ def operation(spec: SpecView, op: OperationView, known: frozenset[str], warnings
         error_schema=error_schema(op),
         paging=paging,
         unclassified_items=unclassified,
-        security=_security(op),
-        scopes=_scopes(op),
+        security=security,
+        scopes=next((scopes for requirement in security for _, scopes in requirement if scopes), ()),
         idempotency_header=_idempotency_header(spec, op, warnings),
         soft_delete=_soft_delete(op, warnings),
         refused=refused,
@@ -192,15 +193,6 @@ def _security(op: OperationView) -> tuple[tuple[tuple[str, tuple[str, ...]], ...
         tuple((str(scheme), tuple(str(s) for s in scopes) if isinstance(scopes, list) else ()) for scheme, scopes in r.items())
         for r in op.security if isinstance(r, dict)
     )
-
-
-def _scopes(op: OperationView) -> tuple[str, ...]:
-    for requirement in op.security:
-        if isinstance(requirement, dict):
-            for scopes in requirement.values():
-                if isinstance(scopes, list) and scopes:
-                    return tuple(str(s) for s in scopes)
-    return ()
 
 
 def _soft_delete(op: OperationView, warnings: list[Finding]) -> tuple[tuple[str, object], ...]:

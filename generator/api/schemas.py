@@ -54,6 +54,14 @@ class Property:
     required: bool
     info: TypeInfo
 
+    @property
+    def read_only(self) -> bool:
+        return self.schema.read_only or self.schema.target.read_only
+
+    @property
+    def write_only(self) -> bool:
+        return self.schema.write_only or self.schema.target.write_only
+
 
 @dataclass
 class Definition:
@@ -318,4 +326,4 @@ def component_kind(schema: SchemaView) -> str:
 
 def write_visible(definition: Definition) -> tuple[Property, ...]:
     """The properties a response carries (write-only ones left out)."""
-    return tuple(p for p in definition.properties if not (p.schema.write_only or p.schema.target.write_only))
+    return tuple(p for p in definition.properties if not p.write_only)

@@ -34,16 +34,16 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         model, title, warnings, client_package=settings.client_package or "", server_package=settings.server_package or ""
     )
     client_class, client_package, server_package = named.client_class, named.client_package, named.server_package
-    types = SchemaViews(model, named, warnings)
-    error_model = types.name(model.common_error) if model.common_error else ""
-    resources = build_resources(model, named, types, error_model)
+    views = SchemaViews(model, named, warnings)
+    error_model = views.name(model.common_error) if model.common_error else ""
+    resources = build_resources(model, named, views, error_model)
     prefix = names.env_prefix(title)
     servers = [s for s in spec.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
     hosts = tuple((text.one_line(s.get("description") or s["url"]), text.literal(s["url"])) for s in servers)
     raw_version = str(info.get("version") or "")
     version = settings.version or (raw_version if _PEP440.fullmatch(raw_version) else "0.0.0")
-    models, enums, aliases = tuple(types.models.values()), tuple(types.enums.values()), _alias_order(types.aliases)
-    model_names = tuple([*types.enums, *types.models, *types.aliases])
+    models, enums, aliases = tuple(views.models.values()), tuple(views.enums.values()), _alias_order(views.aliases)
+    model_names = tuple([*views.enums, *views.models, *views.aliases])
     used_by_kind = {
         "models": imports.models_uses(models, enums, aliases),
         "client": imports.client_uses(resources) | {error_model},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.python.annotation import python_name
+from generator.python.annotation import Events, PythonClass, python_name
 from generator.python.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
 from generator.api.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
 
@@ -126,8 +126,9 @@ def requests_uses(resources: tuple[Resource, ...]) -> set[str]:
 
 
 def _server_result(op: Operation) -> set[str]:
-    events = uses(op.events_item) if op.events_item is not None else set()
-    return events | (uses(op.result) if op.server.result not in ("_rt.Reply", "None") else set())
+    """The names the interface method's return uses (runtime classes are reached through `_rt`)."""
+    parts = op.server.result_parts
+    return {name for p in parts if not isinstance(p, PythonClass) for name in uses(p.item if isinstance(p, Events) else p)}
 
 
 def interface_uses(resources: tuple[Resource, ...]) -> set[str]:

@@ -108,8 +108,8 @@ class SchemaViews:
             extras=tuple(extras),
             doc=text.wrap(text.one_line(schema.description or ("" if schema.ref is not None else target.description))),
             required=prop.required,
-            read_only=schema.read_only or target.read_only,
-            write_only=schema.write_only or target.write_only,
+            read_only=prop.read_only,
+            write_only=prop.write_only,
             python_re=regex == patterns.PYTHON and any(c.startswith("pattern=") for c in constraints),
             nullable=info.nullable or info.node in (ANY, NONE),
         )
