@@ -380,3 +380,20 @@ def test_the_fake_serves_what_it_can(media: Any) -> None:
     assert len(events) == 1 and "text" in events[0].json()
     assert (uploaded.title, uploaded.tags) == ("t", ["x", "y"])
     assert stored.interests == ["x"] and status == 404
+
+
+def test_an_event_is_written_as_every_json_answer_is(media: Any) -> None:
+    """Event data that is not a model at its top (a dict holding one) leaves out the fields never set, by alias, as a
+    JSON answer does: one writer for both (it used to set every field of a nested model)."""
+    import pydantic
+
+    class Part(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(populate_by_name=True)
+        kind: str = pydantic.Field(alias="type")
+        note: str | None = None
+
+    _client_pkg, server_pkg = media
+    runtime = importlib.import_module("media_server._runtime")
+    written = runtime.media._event_bytes(runtime.ServerEvent({"part": Part(kind="a")}, event="delta"))
+    assert written == b'event: delta\ndata: {"part":{"type":"a"}}\n\n'
+    assert runtime.base.json_text({"part": Part(kind="a")}) == '{"part":{"type":"a"}}'

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar, overload
 
+import httpx
+
 from .errors import _checked
 from .events import EVENT_STREAM, AsyncEventStream, EventStream
 from .http import AsyncClient, SyncClient
@@ -48,20 +50,22 @@ class SyncResource:
         response = self._client._request(self._client._prepare(method, path, **request))
         return _result(result, response, hint, error_model or self._client._settings.error_model)
 
+    def _answer(self, method: str, path: str, hint: str, error_model: Any, request: dict[str, Any]) -> httpx.Response:
+        """The answer to the request, read whole; an error status raises ApiError."""
+        response = self._client._request(self._client._prepare(method, path, **request))
+        return _checked(response, hint, error_model or self._client._settings.error_model)
+
     def _send_raw(
         self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
     ) -> RawResult:
-        response = self._client._request(self._client._prepare(method, path, **request))
-        response = _checked(response, hint, error_model or self._client._settings.error_model)
+        response = self._answer(method, path, hint, error_model, request)
         return RawResult(response.status_code, response.headers, response.content)
 
     def _send_bytes(self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any) -> bytes:
-        response = self._client._request(self._client._prepare(method, path, **request))
-        return _checked(response, hint, error_model or self._client._settings.error_model).content
+        return self._answer(method, path, hint, error_model, request).content
 
     def _send_text(self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any) -> str:
-        response = self._client._request(self._client._prepare(method, path, **request))
-        return _checked(response, hint, error_model or self._client._settings.error_model).text
+        return self._answer(method, path, hint, error_model, request).text
 
     def _events(
         self, method: str, path: str, schema: Any, *, hint: str = "", error_model: Any = None, **request: Any
@@ -131,24 +135,28 @@ class AsyncResource:
         response = await self._client._request(self._client._prepare(method, path, **request))
         return _result(result, response, hint, error_model or self._client._settings.error_model)
 
+    async def _answer(
+        self, method: str, path: str, hint: str, error_model: Any, request: dict[str, Any]
+    ) -> httpx.Response:
+        """The answer to the request, read whole; an error status raises ApiError."""
+        response = await self._client._request(self._client._prepare(method, path, **request))
+        return _checked(response, hint, error_model or self._client._settings.error_model)
+
     async def _send_raw(
         self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
     ) -> RawResult:
-        response = await self._client._request(self._client._prepare(method, path, **request))
-        response = _checked(response, hint, error_model or self._client._settings.error_model)
+        response = await self._answer(method, path, hint, error_model, request)
         return RawResult(response.status_code, response.headers, response.content)
 
     async def _send_bytes(
         self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
     ) -> bytes:
-        response = await self._client._request(self._client._prepare(method, path, **request))
-        return _checked(response, hint, error_model or self._client._settings.error_model).content
+        return (await self._answer(method, path, hint, error_model, request)).content
 
     async def _send_text(
         self, method: str, path: str, *, hint: str = "", error_model: Any = None, **request: Any
     ) -> str:
-        response = await self._client._request(self._client._prepare(method, path, **request))
-        return _checked(response, hint, error_model or self._client._settings.error_model).text
+        return (await self._answer(method, path, hint, error_model, request)).text
 
     async def _events(
         self, method: str, path: str, schema: Any, *, hint: str = "", error_model: Any = None, **request: Any

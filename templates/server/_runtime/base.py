@@ -11,6 +11,18 @@ import pydantic_core
 from starlette.responses import Response, StreamingResponse
 
 JSON_MEDIA_TYPE = "application/json"
+
+_ANY = pydantic.TypeAdapter(Any)
+
+
+def json_text(value: Any) -> str:
+    """Any JSON-able value as JSON text, the one way every answer is written: pydantic models by alias, fields never
+    set left out (a partial answer stays partial)."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump_json(by_alias=True, exclude_unset=True)
+    return _ANY.dump_json(value, by_alias=True, exclude_unset=True).decode()
+
+
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -125,8 +137,7 @@ class Reply:
     @classmethod
     def json(cls, value: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
         """A JSON reply of any JSON-able value (pydantic models are dumped by alias)."""
-        data = pydantic.TypeAdapter(Any).dump_json(value, by_alias=True, exclude_unset=True)
-        return cls(status, data, JSON_MEDIA_TYPE, headers)
+        return cls(status, json_text(value), JSON_MEDIA_TYPE, headers)
 
     def to_response(self) -> Response:
         if self.stream is not None:

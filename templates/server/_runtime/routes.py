@@ -16,7 +16,7 @@ from starlette.routing import Match
 from .auth import _authenticate
 from .binding import Handler, Param, _bind, _is_list_annotation, _Operation, _raw_params
 from .errors import ApiError, BodyTooLarge, _server_error, _too_large
-from .base import JSON_MEDIA_TYPE, Context, Reply, RequestModel
+from .base import JSON_MEDIA_TYPE, Context, Reply, RequestModel, json_text
 from .media import media_response
 
 logger = logging.getLogger("spec_server")
@@ -179,11 +179,9 @@ def _render(operation: _Operation, result: Any, headers: dict[str, str]) -> Resp
         answer = media_response(result, operation.status, operation.produces, operation.events)
         if answer is not None:
             return answer
-    if isinstance(result, pydantic.BaseModel):
-        content = result.model_dump_json(by_alias=True, exclude_unset=True)
-    else:
-        content = pydantic.TypeAdapter(Any).dump_json(result, by_alias=True, exclude_unset=True).decode()
-    return Response(content, status_code=operation.status, media_type=JSON_MEDIA_TYPE, headers=headers or None)
+    return Response(
+        json_text(result), status_code=operation.status, media_type=JSON_MEDIA_TYPE, headers=headers or None
+    )
 
 
 _PROBE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

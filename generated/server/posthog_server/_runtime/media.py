@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeAlias, TypeVar
@@ -12,6 +11,8 @@ import pydantic
 from starlette.concurrency import iterate_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response, StreamingResponse
+
+from .base import json_text
 
 EVENT_STREAM = "text/event-stream"
 _T = TypeVar("_T")
@@ -83,12 +84,7 @@ Binary: TypeAlias = bytes | Iterable[bytes] | AsyncIterable[bytes]
 def _event_bytes(item: Any) -> bytes:
     event = item if isinstance(item, ServerEvent) else ServerEvent(item)
     data = event.data
-    if isinstance(data, str):
-        text = data
-    elif isinstance(data, pydantic.BaseModel):
-        text = data.model_dump_json(by_alias=True, exclude_unset=True)
-    else:
-        text = json.dumps(pydantic.TypeAdapter(Any).dump_python(data, mode="json", by_alias=True))
+    text = data if isinstance(data, str) else json_text(data)
     lines = [f"event: {_one_line(event.event)}"] if event.event else []
     lines += [f"id: {_one_line(event.id)}"] if event.id is not None else []
     lines += [f"retry: {int(event.retry)}"] if event.retry is not None else []
