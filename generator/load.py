@@ -58,8 +58,9 @@ class Document:
     data: Any
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     digest: str = ""  # SHA-256 of the bytes parsed ("" when not parsed from bytes)
-    # (real path, digest) of every file a $ref inlined (refs.check_refs): with `digest`, all the bytes behind `data`
-    inlined: tuple[tuple[str, str], ...] = ()
+    # (path as referenced, real path, digest) of every file a $ref inlined (refs.check_refs): with `digest`, all the
+    # bytes behind `data`, and where each reference led (a symbolic link on the way may be pointed elsewhere later)
+    inlined: tuple[tuple[str, str, str], ...] = ()
 
     def problem(self, message: str, pointer: str, kind: str) -> Problem:
         line, column = self.locate(pointer)

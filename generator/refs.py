@@ -75,7 +75,9 @@ def check_refs(doc: Document) -> Document:
         _check_allof_cycles(doc, data, problems)
     if problems:
         raise SpecError(problems)
-    inlined = tuple((path, walk.cache[path].digest) for path in sorted(walk.cache))
+    inlined = tuple(
+        (joined, target, walk.cache[target].digest) for joined, target in sorted(walk.resolved.items()) if target in walk.cache
+    )
     return Document(doc.path, data, doc.positions, doc.digest, inlined)
 
 
@@ -90,6 +92,7 @@ class _Walk:
         self.top = top
         self.root = root
         self.cache: dict[str, Document] = {}
+        self.resolved: dict[str, str] = {}  # each file reference as written, made absolute -> the file it reached
         self.problems: list[Problem] = []
         self.nodes = 0
         self.bytes = 0
@@ -133,7 +136,9 @@ class _Walk:
             self.problems.append(here.problem(f"remote $ref {ref!r} refused: references are never fetched", at, "reference"))
             return node
         file_part, _, fragment = ref.partition("#")
-        target = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(here.path)), file_part))
+        joined = os.path.abspath(os.path.join(os.path.dirname(os.path.realpath(here.path)), file_part))
+        target = os.path.realpath(joined)
+        self.resolved[joined] = target
         if os.path.commonpath([self.root, target]) != self.root:
             self.problems.append(here.problem(f"$ref {ref!r} leaves the document's folder; refused", at, "reference"))
             return node

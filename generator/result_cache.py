@@ -46,7 +46,7 @@ def problems_from_json(value: Any) -> list[Problem] | None:
     return problems
 
 
-def validation_key(path: str, digest: str, inlined: tuple[tuple[str, str], ...], lenient: bool) -> str | None:
+def validation_key(path: str, digest: str, inlined: tuple[tuple[str, str, str], ...], lenient: bool) -> str | None:
     """What validating a document depends on: its bytes and those of every file it references (their digests,
     load.Document), the path its problems name, the leniency, and the generator and libraries doing it. None for a
     document not read from bytes (nothing to key it by)."""

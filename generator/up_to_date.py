@@ -110,7 +110,8 @@ class Fingerprint:
         settings = self.settings
         digest = hashlib.sha256(FORMAT)
         digest.update(fingerprint.of_run())
-        for text in (os.getcwd(), repr(settings), os.path.abspath(str(settings.spec)), os.path.abspath(settings.out)):
+        spec = str(settings.spec)
+        for text in (os.getcwd(), repr(settings), os.path.abspath(spec), os.path.realpath(spec), os.path.abspath(settings.out)):
             _field(digest, text.encode("utf-8", "surrogateescape"))
         _field(digest, self.spec_digest.encode())
         if settings.templates is not None:
@@ -141,7 +142,7 @@ class Fingerprint:
             return None
 
     def remember(
-        self, files: dict[str, str], keys: dict[str, str], document_digest: str, inlined: tuple[tuple[str, str], ...],
+        self, files: dict[str, str], keys: dict[str, str], document_digest: str, inlined: tuple[tuple[str, str, str], ...],
         warnings: list[Problem], summary: tuple[str, ...], *, checked: bool,
     ) -> None:
         """After the full run: --out now holds `files` and their manifest (generate wrote them; `checked`: check
@@ -158,7 +159,7 @@ class Fingerprint:
                 "warnings": result_cache.problems_to_json(warnings),
                 "summary": list(summary),
                 "files": len(files),
-                "inlined": [list(pair) for pair in inlined],
+                "inlined": [list(reference) for reference in inlined],
             }
             result_cache.store(KIND).put(self._key(state), json.dumps(value))
         except (OSError, ValueError, UnicodeError):
@@ -175,11 +176,12 @@ def _known(value: object) -> Known | None:
         return None
     if not isinstance(files, int) or not isinstance(inlined, list):
         return None
-    for pair in inlined:
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)):
+    for reference in inlined:
+        if not (isinstance(reference, list) and len(reference) == 3 and all(isinstance(part, str) for part in reference)):
             return None
-        try:
-            if _sha256(_regular_file(pair[0])) != pair[1]:
+        joined, target, digest = reference
+        try:  # the reference still leads to the same file, which still has the same bytes
+            if os.path.realpath(joined) != target or _sha256(_regular_file(target)) != digest:
                 return None
         except OSError:
             return None

@@ -39,7 +39,7 @@ class Regeneration:
     format_keys: Mapping[str, str] = field(default_factory=dict)  # for the manifest: see write.write_tree
     # The bytes generated from (load.Document's digest and inlined): what up_to_date.py records
     document_digest: str = ""
-    inlined: tuple[tuple[str, str], ...] = ()
+    inlined: tuple[tuple[str, str, str], ...] = ()
 
 
 def record(out: Path, data: Any, new_surface: Surface, files: dict[str, str], source: str, package: dict[str, str]) -> Regeneration:
