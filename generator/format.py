@@ -16,10 +16,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, SpecError
 from generator.format_cache import FormatCache
+from generator import format_split
 from generator.format_split import join, parts
 
 if TYPE_CHECKING:
@@ -47,7 +49,9 @@ def _formatter() -> bytes:
         from importlib import metadata
 
         version = metadata.version("black")
-    return f"specgen-format 1\0black {version}\0{_MODE_DESCRIPTION}\0".encode()
+    # A module formatted in parts is stored as if black had formatted it whole: the cutting is part of the formatter.
+    cutting = hashlib.sha256(Path(format_split.__file__).read_bytes()).hexdigest()
+    return f"specgen-format 1\0black {version}\0{_MODE_DESCRIPTION}\0split {cutting}\0".encode()
 
 
 def __getattr__(name: str) -> Any:

@@ -3,6 +3,7 @@ whatever is reused, missing, corrupt or bypassed, the output is byte for byte wh
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,7 +180,7 @@ def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path, cache_hom
     assert all(entry.stat().st_size > 100 for entry in compiled)  # written again whole
 
 
-def test_formatting_in_several_processes_gives_the_same_bytes() -> None:
+def test_formatting_in_several_processes_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.config import Settings
     from generator.format import Formatter
     from generator.python.build import build_api
@@ -190,6 +191,7 @@ def test_formatting_in_several_processes_gives_the_same_bytes() -> None:
     api = build_api(doc.data, SPEC.name, doc.pointer_index(), Settings())
     rendered, verbatim = render(api, doc.data), copied_outputs(api)
     progress: list[tuple[int, int]] = []
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)  # several workers even on a machine with one core
     alone = Formatter(parallel_above=10**12).format_files(rendered, verbatim)
     pooled = Formatter(parallel_above=0, progress=lambda done, total: progress.append((done, total)))
     assert pooled.format_files(rendered, verbatim) == alone

@@ -35,6 +35,7 @@ def test_verbose_prints_every_stage(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_progress_line_on_a_terminal_only_after_a_while(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = Terminal()
+    monkeypatch.setattr(progress, "QUIET_FOR", 3600.0)  # however slow this machine is, the run is "short"
     stages = progress.Stages(stream=terminal)
     with stages.stage("model"):
         stages.formatted(1, 3)
