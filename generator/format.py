@@ -78,7 +78,6 @@ class Formatter:
     # (a library caller's script without a main guard would run again in every worker, one read from stdin fails).
     parallel_above: int | None = None
     keys: dict[str, str] = field(default_factory=dict)  # every formatted file's key, filled as it formats
-    reused: int = 0
     formatted: int = 0
 
     def format_files(self, files: dict[str, str], verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
@@ -99,7 +98,6 @@ class Formatter:
             if earlier is None:
                 earlier = self._cached(file_key)
             if earlier is not None:
-                self.reused += 1
                 result[path] = earlier
                 continue
             planned[path] = []

@@ -31,7 +31,6 @@ def digest(data: bytes) -> str:
 class FormatCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder if folder is not None else default_folder()
-        self.hits = self.misses = 0
 
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / key[2:]
@@ -47,9 +46,7 @@ class FormatCache:
                 raise ValueError("not a valid entry")
             text = body.decode("utf-8")
         except (OSError, ValueError, UnicodeError):
-            self.misses += 1
             return None
-        self.hits += 1
         return text
 
     def put(self, key: str, text: str) -> None:

@@ -20,7 +20,6 @@ class Stages:
         self.live = self.stream.isatty()
         self.started = time.perf_counter()
         self.line_shown = False
-        self.times: list[tuple[str, float]] = []
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -30,7 +29,6 @@ class Stages:
             yield
         finally:
             seconds = time.perf_counter() - began
-            self.times.append((name, seconds))
             if self.verbose:
                 self._clear()
                 print(f"specgen: {name}: {seconds:.2f} s", file=self.stream)

@@ -25,9 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import fingerprint, result_cache
+from generator import fingerprint, format_cache, result_cache
 from generator.config import Settings
 from generator.errors import Problem
+
 from generator.write import MANIFEST, manifest_entries, manifest_text, no_link_on_the_way
 
 FORMAT = b"specgen-up-to-date 1"
@@ -50,17 +51,13 @@ def _field(digest: hashlib._Hash, data: bytes) -> None:
     digest.update(data)
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _state(manifest: bytes, content: Callable[[str], bytes | None]) -> bytes:
     """The output as the manifest lists it: the manifest's bytes and those of every file it names."""
     digest = hashlib.sha256(manifest)
     for path in sorted(manifest_entries(manifest.decode("utf-8", "replace"))):
         data = content(path)
         _field(digest, path.encode())
-        _field(digest, _MISSING if data is None else _sha256(data).encode())
+        _field(digest, _MISSING if data is None else format_cache.digest(data).encode())
     return digest.digest()
 
 
@@ -102,7 +99,7 @@ class Fingerprint:
         assert settings.spec is not None
         self.settings = settings
         self.out = Path(settings.out)
-        self.spec_digest = _sha256(_regular_file(settings.spec))
+        self.spec_digest = format_cache.digest(_regular_file(settings.spec))
         self.inputs = self._inputs()
         self.state_before: bytes | None = None  # --out at the lookup
 
@@ -181,7 +178,7 @@ def _known(value: object) -> Known | None:
             return None
         joined, target, digest = reference
         try:  # the reference still leads to the same file, which still has the same bytes
-            if os.path.realpath(joined) != target or _sha256(_regular_file(target)) != digest:
+            if os.path.realpath(joined) != target or format_cache.digest(_regular_file(target)) != digest:
                 return None
         except OSError:
             return None

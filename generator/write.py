@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import difflib
 import glob
-import hashlib
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Problem, SpecError
+from generator.format_cache import digest
 
 MANIFEST = ".generated-files"
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -86,7 +86,7 @@ def previously_formatted(out: Path) -> Callable[[str, str], str | None]:
             return None
         try:
             data = (out / path).read_bytes()
-            return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == entry[1] else None
+            return data.decode("utf-8") if digest(data) == entry[1] else None
         except (OSError, UnicodeError):
             return None
 
@@ -98,7 +98,7 @@ def manifest_text(files: dict[str, str], keys: Mapping[str, str]) -> str:
     lines = []
     for path in sorted(files):
         if path in keys:
-            lines.append(f"{path} {keys[path]} {hashlib.sha256(files[path].encode('utf-8')).hexdigest()}\n")
+            lines.append(f"{path} {keys[path]} {digest(files[path].encode('utf-8'))}\n")
         else:
             lines.append(f"{path}\n")
     return "".join(lines)
