@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from generator.errors import Problem, SpecError, pointer_join, pointer_parts
@@ -207,25 +208,28 @@ def _check_local(doc: Document, data: Any, problems: list[Problem]) -> None:
                 break
 
 
-def _local_refs(node: Any, pointer: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def objects(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object of the document below `node` with its pointer: not the name maps (`properties`, `schemas`…),
+    whose keys are names, and nothing inside a value such as an `example` or an `enum` (a property may still be
+    called `example`)."""
     stack: list[tuple[Any, str, bool]] = [(node, pointer, False)]
     while stack:
         current, at, names = stack.pop()
         if isinstance(current, dict) and names:
             stack.extend((v, pointer_join(at, k), False) for k, v in current.items())
         elif isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#"):
-                found.append((at, ref))
+            yield at, current
             for key, value in current.items():
                 context = child_context(key, at)
                 if context is not None:
                     stack.append((value, pointer_join(at, key), context))
         elif isinstance(current, list):
             stack.extend((v, pointer_join(at, i), False) for i, v in enumerate(current))
-    found.sort()
-    return found
+
+
+def _local_refs(node: Any, pointer: str) -> list[tuple[str, str]]:
+    found = [(at, ref) for at, current in objects(node, pointer) if isinstance(ref := current.get("$ref"), str)]
+    return sorted((at, ref) for at, ref in found if ref.startswith("#"))
 
 
 def _composed(node: dict[str, Any]) -> list[Any]:

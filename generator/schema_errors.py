@@ -17,7 +17,7 @@ from jsonschema.validators import validator_for
 
 from generator.errors import Problem, pointer_join
 from generator.load import Document
-from generator.refs import LITERALS, deref
+from generator.refs import deref, objects
 
 _UNSET = ValidationError("").instance  # what an error made without an instance holds
 _WEAK = {"oneOf", "anyOf", "required", "$ref"}  # an alternative that failed says less than the one that nearly fit
@@ -163,15 +163,7 @@ def undefined_required(doc: Document) -> Iterator[Problem]:
 
 
 def _schemas_with_all_of(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("allOf"), list):
-                yield pointer, node
-            stack.extend((v, pointer_join(pointer, k)) for k, v in node.items() if k not in LITERALS)
-        elif isinstance(node, list):
-            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+    return ((pointer, node) for pointer, node in objects(data) if isinstance(node.get("allOf"), list))
 
 
 def _property_names(data: Any, schema: Any, seen: set[int]) -> set[str]:

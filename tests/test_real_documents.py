@@ -196,3 +196,21 @@ def test_a_title_longer_than_a_file_name_may_be_gives_short_distinct_stable_pack
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "out" / "client")}
     check = f"import {api.client_package}.client"
     assert subprocess.run([sys.executable, "-c", check], env=env, capture_output=True).returncode == 0
+
+
+def test_required_names_no_allof_part_defines_are_found_in_a_property_named_like_a_keyword(tmp_path: Path) -> None:
+    """Our check (run when the validator reports such names, unplaced) walks the document's objects as every other
+    walk does: a property called `example` (or `enum`, `default`) is a schema like any other; only the *values* of
+    those keywords are skipped."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    A: {type: object, properties: {a: {type: string}}}\n    Box:\n      type: object\n      properties:\n"
+        "        example:\n          allOf: [{$ref: '#/components/schemas/A'}]\n          required: [zzz]\n"
+        "    B:\n      allOf: [{$ref: '#/components/schemas/A'}]\n      required: [zzz]\n",
+        encoding="utf-8",
+    )
+    problems = [p for p in load_valid(str(spec), lenient=True)[1] if "which no part of the allOf defines" in p.message]
+    assert sorted((p.pointer, p.kind) for p in problems) == [
+        ("/components/schemas/B/required", "openapi"), ("/components/schemas/Box/properties/example/required", "openapi")
+    ]
