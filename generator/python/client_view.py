@@ -19,10 +19,10 @@ _RUNTIME_CALLS = {"raw": "_send_raw", "binary": "_send_bytes", "text": "_send_te
 def client_method(
     views: SchemaViews, named: MethodNames, *, http_method: str, path: str, params: tuple[Param, ...],
     body: Body | None, result: TypeNode, result_kind: str, pagination: Pagination | None,
-    events_item: TypeNode | None, error_model: str, refused: str, idempotency: str,
+    events_item: TypeNode | None, error_model: str, refused: str, idempotency: str, doc: str,
 ) -> ClientMethod:
     """`refused`: the literal of the 405's description when the operation is always refused; `idempotency`: the
-    literal of its idempotency header."""
+    literal of its idempotency header; `doc`: the operation's docstring."""
     result_type = render(result)
     client_path = text.literal(signatures.client_path(path, params))
     call_args = signatures.call_args(params, body, refused, idempotency, with_body=True)
@@ -60,6 +60,9 @@ def client_method(
         stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if named.stream else "",
         events_name=named.events,
         events_call=f'self._events("{http_method}", {client_path}, {render(events_item)}, {call_args})' if events_item else "",
+        events_doc=doc if result_kind == "events" else (
+            f"`{named.name}`, answered as server-sent events: iterate them as they arrive; a context manager closes early."
+        ),
         example_call=signatures.example_call(named.name, params, body),
     )
 

@@ -236,6 +236,7 @@ class ClientMethod:
     stream_call: str  # the runtime call of the streaming variant, or ""
     events_name: str  # the method returning the event stream (the operation's own name when that is all it answers)
     events_call: str  # the runtime call of that method, or ""
+    events_doc: str  # its docstring: the operation's own when events are all it answers
     example_call: str  # one line for the README
 
 

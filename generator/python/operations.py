@@ -57,12 +57,13 @@ def _operation(typed: TypedOperation, named: MethodNames, views: SchemaViews, co
     args = "Args:\n" + "\n".join(documented) if documented else ""
     doc = text.wrap("\n\n".join(d for d in (text.one_line(summary), text.docstring(op.description), args) if d))
     idempotency = text.literal(facts.idempotency_header) if facts.idempotency_header else ""
+    doc += "\n" if "\n" in doc else ""  # a docstring of several lines ends with its own line
     own_errors = views.name(typed.error_model) if typed.error_model else ""
     error_model = own_errors if own_errors != common else ""
     client = client_method(
         views, named, http_method=method.upper(), path=path, params=params, body=body, result=result,
         result_kind=success.kind, pagination=pagination, events_item=events_item, error_model=error_model,
-        refused=refused, idempotency=idempotency,
+        refused=refused, idempotency=idempotency, doc=doc,
     )
     server = server_route(
         views, facts, request_class=named.request_class, params=params, result=result, events_item=events_item,
@@ -73,7 +74,7 @@ def _operation(typed: TypedOperation, named: MethodNames, views: SchemaViews, co
         http_method=method.upper(),
         path=path,
         summary=text.one_line(summary),
-        doc=doc + ("\n" if "\n" in doc else ""),
+        doc=doc,
         params=params,
         body=body,
         success_status=success.status,
