@@ -337,17 +337,18 @@ def test_form_body_and_text(live: Any, flavour: str) -> None:
 
 
 def test_client_mistakes_in_media_bodies_are_4xx(live: Any) -> None:
-    """A broken multipart body, a text part past Starlette's part limit, text that is no UTF-8, a missing file
+    """A broken multipart body, a text part past the runtime's part limit, text that is no UTF-8, a missing file
     part, a media type the operation does not take: each a 4xx, never a 500."""
     import httpx
 
     _client_pkg, url, _seen = live
+    limit = importlib.import_module("media_server._runtime.binding").MAX_TEXT_PART
     auth = {"authorization": f"Bearer {KEY}"}
     with httpx.Client(base_url=url, headers=auth) as http:
         broken = http.post(
             "/files/", content=b"--x\r\nnot a part", headers={"content-type": "multipart/form-data; boundary=x"}
         )
-        huge_text = http.post("/files/", files={"file": ("a", b"x"), "title": (None, "t" * (1024 * 1024 + 1))})
+        huge_text = http.post("/files/", files={"file": ("a", b"x"), "title": (None, "t" * (limit + 1))})
         no_file = http.post("/files/", files={"title": (None, "t")})
         not_utf8 = http.post("/echo", content=b"\xff\xfe", headers={"content-type": "text/plain"})
         wrong_type = http.put("/files/a/content", content=b"{}", headers={"content-type": "application/json"})
