@@ -124,6 +124,9 @@ class Bench:
         env = dict(os.environ, HOME=str(folder / "home"), XDG_CACHE_HOME=str(folder / "home" / ".cache"))
         env["PATH"] = f"{self.opc_bin}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONPATH"] = str(ROOT)
+        # Both tools run from bytecode, as installed tools do (pip compiles what it installs): a shell's
+        # PYTHONDONTWRITEBYTECODE would have ours compile every module on every run, and opc not.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         (folder / "work").mkdir()
         return folder, env
 
@@ -182,6 +185,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = 1 if args.quick else max(1, args.repeat)
     opc_bin = _opc_venv()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=True)
     with tempfile.TemporaryDirectory(prefix="specgen-bench-") as scratch_name:
         scratch = Path(scratch_name)
         only = set(args.only or ("posthog", "twilio", "synthetic"))

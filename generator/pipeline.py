@@ -20,8 +20,7 @@ from generator.python.ir import Api
 from generator.progress import Stages
 from generator.refs import check_refs
 from generator.render import copied_outputs, render
-from generator import result_cache
-from generator.result_cache import cached_warnings, remember_warnings, validation_key
+from generator import validation
 from generator.rules import RuleSet
 from generator.write import previously_formatted
 
@@ -36,27 +35,21 @@ def load_valid(
 ) -> tuple[Document, list[Problem]]:
     """The checked document and the warnings about it. `rules`: the whole rule set (the validate command);
     without it only what generation needs. `stages` times the two stages. `cached`: what generation needs is
-    checked once per document (its bytes, result_cache.validation_key): the warnings are kept in the user's cache
-    folder, and a document found there is not validated again (nor are the validator's libraries imported)."""
+    checked once per document (validation.py: its bytes, or its previous version when only prose changed), and a
+    document found there is not validated again (nor are the validator's libraries imported)."""
     stages = stages or Stages()
-    with stages.stage("load and check references"):
-        doc = check_refs(load_document(spec_path))
+    doc = _load(spec_path, stages)
     with stages.stage("validate"):
-        key = validation_key(doc.path, doc.digest, doc.inlined, lenient) if cached and rules is None else None
-        if key is None:
-            return doc, _validate(doc, rules, lenient)
-        store = result_cache.store("validation")
-        warnings = cached_warnings(store, key)
-        if warnings is None:
-            warnings = _validate(doc, rules, lenient)
-            remember_warnings(store, key, warnings)
-    return doc, warnings
+        if rules is not None:
+            from generator.validate import validate  # the validator's libraries take longer to import than it runs
+
+            return doc, validate(doc, rules=rules, lenient=lenient)
+        return doc, validation.start(doc, lenient=lenient, cached=cached, background=False).result()
 
 
-def _validate(doc: Document, rules: RuleSet | None, lenient: bool) -> list[Problem]:
-    from generator.validate import validate  # the validator's libraries take longer to import than it runs
-
-    return validate(doc, rules=rules, lenient=lenient)
+def _load(spec_path: str, stages: Stages) -> Document:
+    with stages.stage("load and check references"):
+        return check_refs(load_document(spec_path))
 
 
 def generate_files(
@@ -76,22 +69,44 @@ def generate_from(
     settings: Settings | None = None,
     formatter: Formatter | None = None,
     stages: Stages | None = None,
+    parallel: bool = False,
 ) -> tuple[Document, Api, dict[str, str], list[Problem]]:
-    """generate_files, with the validated document it generated from (regeneration records it)."""
+    """generate_files, with the validated document it generated from (regeneration records it). `parallel`: the
+    document is validated in a worker process while the model is built, rendered and formatted (validation.py)."""
     settings = settings or Settings()
     formatter = formatter or Formatter()
     stages = stages or Stages()
-    doc, warnings = load_valid(spec_path, lenient=lenient, stages=stages, cached=formatter.cache is not None)
+    doc = _load(spec_path, stages)
+    with stages.stage("validate"):
+        checking = validation.start(doc, lenient=lenient, cached=formatter.cache is not None, background=parallel)
+        if checking.worker is None:  # validated already: its errors stop the run before the model is built
+            warnings = checking.result()
     try:
-        api, files = _model_and_files(doc, settings, warnings, formatter, stages)
-    except SpecError as exc:  # the warnings found before the failure are reported with it
-        raise SpecError([*warnings, *exc.problems]) from None
-    return doc, api, files, warnings
+        try:
+            api, files, found = _model_and_files(doc, settings, formatter, stages)
+        except Exception as exc:
+            # The document's own errors explain a failure on it: they come first, as if validated first.
+            warnings = _wait(checking, stages)
+            if isinstance(exc, SpecError):  # the warnings found before the failure are reported with it
+                raise SpecError([*warnings, *exc.problems]) from None
+            raise
+        warnings = _wait(checking, stages)
+    finally:
+        checking.close()
+    return doc, api, files, [*warnings, *found]
+
+
+def _wait(checking: validation.Validation, stages: Stages) -> list[Problem]:
+    if checking.worker is None:
+        return checking.result()
+    with stages.stage("wait for the validation's worker"):
+        return checking.result()
 
 
 def _model_and_files(
-    doc: Document, settings: Settings, warnings: list[Problem], formatter: Formatter, stages: Stages
-) -> tuple[Api, dict[str, str]]:
+    doc: Document, settings: Settings, formatter: Formatter, stages: Stages
+) -> tuple[Api, dict[str, str], list[Problem]]:
+    """The model, the formatted files, and the model's warnings (located, in the document's order)."""
     with stages.stage("model"):
         try:
             api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
@@ -99,11 +114,11 @@ def _model_and_files(
             raise SpecError([doc.problem(f.message, f.pointer, f.kind) for f in clash.findings]) from None
     # In the document's order (then the order found), whatever order the model happened to meet them in.
     found = [doc.problem(f.message, f.pointer, f.kind).as_warning() for f in api.warnings]
-    warnings.extend(sorted(found, key=lambda problem: (problem.line, problem.column)))
+    found.sort(key=lambda problem: (problem.line, problem.column))
     with stages.stage("render"):
         files = render(api, doc.data, settings, cached=formatter.cache is not None)
     with stages.stage("format"):
-        return api, formatter.format_files(files, verbatim=copied_outputs(api, settings))
+        return api, formatter.format_files(files, verbatim=copied_outputs(api, settings)), found
 
 
 def output_files(
@@ -119,8 +134,8 @@ def output_files(
     """Everything `generate` writes into `out`: the generated files, plus the record of the document and surface
     they came from and each generated project's changelog, compared with what `out` holds from the previous run.
     `reuse`: take black's output from the files of `out` and from the user's format cache where they are right
-    (format.py); without it every file is formatted afresh. `parallel`: large outputs are formatted in worker
-    processes (the command line's choice: see Formatter.parallel_above). `stages` times the stages and shows
+    (format.py); without it every file is formatted afresh. `parallel`: the document is validated, and large
+    outputs are formatted, in worker processes (the command line's choice: see Formatter.parallel_above). `stages` times the stages and shows
     progress."""
     settings = settings or Settings()
     stages = stages or Stages()
@@ -128,7 +143,7 @@ def output_files(
     formatter.parallel_above = PARALLEL_ABOVE if parallel else None
     formatter.progress = stages.formatted
     doc, api, files, warnings = generate_from(
-        spec_path, lenient=lenient, settings=settings, formatter=formatter, stages=stages
+        spec_path, lenient=lenient, settings=settings, formatter=formatter, stages=stages, parallel=parallel
     )
     packages = {"client": api.client_package, "server": api.server_package}
     projects = {target: packages[target] for target in settings.targets}

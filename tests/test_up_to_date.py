@@ -6,6 +6,7 @@ what changed; a damaged entry is a miss; --no-cache reads none of it."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import generator.pipeline
-from generator import fingerprint, validate
+from generator import fingerprint, validate, validation
 from generator.cli import main
 from generator.format_cache import MAGIC, digest
 
@@ -55,6 +56,12 @@ def project(tmp_path: Path) -> Path:
     (folder / "spec.yaml").write_text(text, encoding="utf-8")
     (folder / "parts.yaml").write_text("Priority:\n  type: integer\n  enum: [1, 2, 3]\n", encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def validated_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation in this process (not in a worker), where the tests count the validator's calls."""
+    monkeypatch.setattr(validation, "_cores", lambda: 1)
 
 
 def _entry(path: Path, body: bytes) -> bytes:
@@ -212,7 +219,7 @@ def test_an_edited_output_is_still_reported(
 
 
 def test_damaged_entries_are_misses_and_no_cache_reads_none(
-    project: Path, cache_home: Path, full_runs: list[str], monkeypatch: pytest.MonkeyPatch
+    project: Path, cache_home: Path, full_runs: list[str], monkeypatch: pytest.MonkeyPatch, validated_here: None
 ) -> None:
     assert _run("generate", project) == 0
     entries = sorted(p for p in (cache_home / "specgen" / "runs").rglob("*") if p.is_file())
@@ -232,7 +239,11 @@ def test_damaged_entries_are_misses_and_no_cache_reads_none(
 
 
 def test_validation_is_kept_per_document(
-    project: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    project: Path,
+    cache_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    validated_here: None,
 ) -> None:
     calls: list[object] = []
     original = validate.validate
@@ -255,8 +266,52 @@ def test_validation_is_kept_per_document(
     assert _run("generate", project) == 0
     assert capsys.readouterr().err == first and len(calls) == 2
     spec = project / "spec.yaml"
-    spec.write_text(spec.read_text() + "\n# another document\n", encoding="utf-8")
-    assert _run("check", project) == 0 and len(calls) == 3
+    spec.write_text(spec.read_text().replace("integer, example", "integer, minimum: 0, example"), encoding="utf-8")
+    assert _run("check", project) == 1 and len(calls) == 3  # another document: validated again
+    assert _warnings(capsys.readouterr().err) == _warnings(first)
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": warning: " in line]
+
+
+def _places(warnings: list[str]) -> list[tuple[int, int, str]]:
+    """(line, column, kind) of each warning."""
+    found = [re.match(r".*?:(\d+):(\d+): warning: .*\[(\w+)\]$", line) for line in warnings]
+    return [(int(m[1]), int(m[2]), m[3]) for m in found if m]
+
+
+PROSE_SPEC = (REAL / "warned.yaml").read_text(encoding="utf-8")  # two schema warnings, one of the model
+
+
+def test_a_prose_edit_is_not_validated_again(
+    project: Path,
+    cache_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    validated_here: None,
+) -> None:
+    """After an edit of descriptions or comments only, the previous validation's warnings are reported again, at
+    their new lines; any other edit is validated again (validation.py, prose.py)."""
+    calls: list[object] = []
+    original = validate.validate
+    monkeypatch.setattr(validate, "validate", lambda *a, **k: calls.append(a) or original(*a, **k))
+    spec = project / "spec.yaml"
+    spec.write_text(PROSE_SPEC, encoding="utf-8")
+    assert _run("generate", project) == 0
+    first = _warnings(capsys.readouterr().err)
+    assert _places(first) == [(8, 7, "openapi"), (17, 42, "openapi"), (5, 5, "unsupported")] and len(calls) == 1
+    text = PROSE_SPEC.replace("description: ok", "description: |\n        all\n        ok", 1)
+    spec.write_text("# three lines down\n" + text, encoding="utf-8")
+    assert _run("generate", project) == 0 and len(calls) == 1
+    moved = _warnings(capsys.readouterr().err)
+    assert _places(moved) == [(11, 7, "openapi"), (20, 42, "openapi"), (6, 5, "unsupported")]  # further down
+    assert [line.split(": ", 1)[1] for line in moved] == [line.split(": ", 1)[1] for line in first]
+    for edit in ("operationId: getA", "operationId: getB"), ('default: "many"', 'default: "lots"'):
+        spec.write_text(spec.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+        assert _run("generate", project) == 0
+        assert len(calls) == 2 + (edit[0] != "operationId: getA")  # not prose: validated again
+    assert _places(_warnings(capsys.readouterr().err))[-2:] == [(20, 42, "openapi"), (6, 5, "unsupported")]
 
 
 def test_what_a_run_does_not_need_is_not_imported(project: Path, tmp_path: Path) -> None:
@@ -275,7 +330,9 @@ def test_what_a_run_does_not_need_is_not_imported(project: Path, tmp_path: Path)
 
     spec, out = str(project / "spec.yaml"), str(project / "out")
     cold = loaded("generate", "--spec", spec, "--out", out)
-    assert cold == ["0", "black", "generator.pipeline", "jinja2", "openapi_spec_validator"]
+    # With a core to spare the validator runs in a worker process, and this one never imports it.
+    validator = ["openapi_spec_validator"] if validation._cores() == 1 else []
+    assert cold == ["0", "black", "generator.pipeline", "jinja2", *validator]
     assert loaded("check", "--spec", spec, "--out", out) == ["0"]
     assert loaded("generate", "--spec", spec, "--out", str(project / "another")) == [
         "0", "generator.pipeline", "jinja2"]  # fmt: skip  (formatted text from the cache, validation known)
