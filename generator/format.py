@@ -133,7 +133,10 @@ class Formatter:
             context = multiprocessing.get_context("spawn")  # fresh workers: black only, not a copy of this process
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 outcomes = pool.map(
-                    _format_or_error, [path for _key, (path, _text) in jobs], [t for _k, (_p, t) in jobs]
+                    _format_or_error,
+                    [path for _key, (path, _text) in jobs],
+                    [t for _k, (_p, t) in jobs],
+                    chunksize=max(1, len(jobs) // (workers * 32)),
                 )
                 for (file_key, _job), outcome in zip(jobs, outcomes):
                     done[file_key] = self._finished(file_key, outcome, len(jobs), len(done) + 1)
