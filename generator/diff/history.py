@@ -23,6 +23,7 @@ from generator.diff.compare import compare
 from generator.diff.report import headline
 from generator.diff.surface import Surface, surface, surface_from_json, surface_to_json, with_types
 from generator.load import MAX_BYTES
+from generator.prose import prose_changes
 from generator.python.build import build_api
 
 RECORD = "specgen/record.json"
@@ -51,7 +52,9 @@ def record(out: Path, data: Any, new_surface: Surface, files: dict[str, str], so
     report = None
     if previous is not None:
         old_data, recorded = previous
-        old_surface = with_types(recorded, new_surface if old_data == data else _rebuilt(old_data, source))
+        # Prose (descriptions, summaries) never changes a type: the new surface's trees are the old surface's too.
+        same_types = old_data == data or prose_changes(old_data, data) is not None
+        old_surface = with_types(recorded, new_surface if same_types else _rebuilt(old_data, source))
         report = compare(old_data, data, f"{out.name} (previous)", source, old_surface, new_surface)
     for target, path in CHANGELOGS.items():
         if target in package:  # only the projects this run generates

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from generator.cli import main
+from generator.diff import history
 from tests.diff.documents import base
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +64,30 @@ def test_regeneration_summary_changelog_and_a_named_major_version(tmp_path: Path
     settled = _tree(out)
     third = _run("generate", "--spec", str(spec), "--out", str(out))
     assert "0 written" in third.stdout and _tree(out) == settled
+
+
+def test_after_a_prose_edit_the_old_surface_is_not_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Descriptions never change a type: the recorded surface takes the new surface's type trees instead of a second
+    model built from the recorded document, and the report and the files are the same either way."""
+    spec, out = tmp_path / "tasks.json", tmp_path / "out"
+    spec.write_text(json.dumps(base()), encoding="utf-8")
+    assert main(["generate", "--spec", str(spec), "--out", str(out)]) == 0
+    described = base()
+    described["paths"]["/tasks/{task_id}"]["get"]["description"] = "Fetch one task."
+    described["paths"]["/tasks/{task_id}"]["get"]["responses"]["200"]["description"] = "the task"
+    spec.write_text(json.dumps(described), encoding="utf-8")
+    shutil.copytree(out, tmp_path / "rebuilt")
+    rebuilt: list[object] = []
+    original = history._rebuilt
+    monkeypatch.setattr(history, "_rebuilt", lambda *a: rebuilt.append(a) or original(*a))
+    capsys.readouterr()
+
+    assert main(["generate", "--spec", str(spec), "--out", str(out)]) == 0 and rebuilt == []
+    reused = capsys.readouterr().out.replace(str(out), "OUT")
+    monkeypatch.setattr(history, "prose_changes", lambda old, new: None)  # as if it were any other edit
+    assert main(["generate", "--spec", str(spec), "--out", str(tmp_path / "rebuilt")]) == 0 and len(rebuilt) == 1
+    assert capsys.readouterr().out.replace(str(tmp_path / "rebuilt"), "OUT") == reused
+    assert "patch: 1.2.3 -> 1.2.4" in reused
+    assert _tree(out) == _tree(tmp_path / "rebuilt")
