@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, SpecError
 from generator.format_cache import FormatCache
-from generator import format_split
+from generator import collector, format_split
 from generator.format_split import join, parts
 
 if TYPE_CHECKING:
@@ -101,7 +101,9 @@ class Formatter:
                 result[path] = earlier
                 continue
             planned[path] = []
-            for pieces in parts(text):
+            with collector.paused():  # cutting builds the module's syntax tree: millions of objects, no cycles
+                cut = parts(text)
+            for pieces in cut:
                 planned[path].append([])
                 for piece in pieces:
                     piece_key = key(piece)

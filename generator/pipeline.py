@@ -20,7 +20,7 @@ from generator.python.ir import Api
 from generator.progress import Stages
 from generator.refs import check_refs
 from generator.render import copied_outputs, render
-from generator import validation
+from generator import collector, validation
 from generator.rules import RuleSet
 from generator.write import previously_formatted
 
@@ -48,7 +48,7 @@ def load_valid(
 
 
 def _load(spec_path: str, stages: Stages) -> Document:
-    with stages.stage("load and check references"):
+    with stages.stage("load and check references"), collector.paused():
         return check_refs(load_document(spec_path))
 
 
@@ -107,7 +107,7 @@ def _model_and_files(
     doc: Document, settings: Settings, formatter: Formatter, stages: Stages
 ) -> tuple[Api, dict[str, str], list[Problem]]:
     """The model, the formatted files, and the model's warnings (located, in the document's order)."""
-    with stages.stage("model"):
+    with stages.stage("model"), collector.paused():
         try:
             api = build_api(doc.data, os.path.basename(doc.path), doc.pointer_index(), settings)
         except NameClash as clash:
@@ -115,7 +115,7 @@ def _model_and_files(
     # In the document's order (then the order found), whatever order the model happened to meet them in.
     found = [doc.problem(f.message, f.pointer, f.kind).as_warning() for f in api.warnings]
     found.sort(key=lambda problem: (problem.line, problem.column))
-    with stages.stage("render"):
+    with stages.stage("render"), collector.paused():
         files = render(api, doc.data, settings, cached=formatter.cache is not None)
     with stages.stage("format"):
         return api, formatter.format_files(files, verbatim=copied_outputs(api, settings)), found
@@ -147,6 +147,6 @@ def output_files(
     )
     packages = {"client": api.client_package, "server": api.server_package}
     projects = {target: packages[target] for target in settings.targets}
-    with stages.stage("compare with the previous output and record"):
+    with stages.stage("compare with the previous output and record"), collector.paused():
         regeneration = history.record(out, doc.data, surface(api), files, os.path.basename(doc.path), projects)
     return dataclasses.replace(regeneration, format_keys=formatter.keys, document_digest=doc.digest, inlined=doc.inlined), warnings

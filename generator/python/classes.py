@@ -44,7 +44,7 @@ class ClassNames:
         """The class name of `key`: decided the first time it is asked for, `candidate` unless that is taken."""
         if key in self.by_key:
             return self.by_key[key]
-        chosen = names.unique([*sorted(self.taken), candidate], "class name", [], joiner="")[-1]
+        chosen = names.free(candidate, self.taken, joiner="")
         if chosen != candidate:
             holder = self.taken.get(candidate)
             by = f" (by {holder})" if holder and holder != place else ""

@@ -13,6 +13,7 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from collections.abc import Container
 from typing import Any
 
 from generator.errors import Finding, pointer_join
@@ -112,14 +113,21 @@ def unique(
         if fixed is not None and fixed[index] and name in taken:
             other = places[taken[name]] if places else ""
             raise NameClash([Finding(f"x-python-name {name!r} is also the {what} of {other or 'another name'}", places[index] if places else "")])
-        chosen, counter = name, 2
-        while chosen in taken:
-            chosen, counter = f"{name.rstrip('_')}{joiner}{counter}", counter + 1
+        chosen = free(name, taken, joiner)
         if chosen != name:
             warnings.append(Finding(f"{what}: {name!r} is taken; using {chosen!r}", places[index] if places else ""))
         taken[chosen] = index
         result[index] = chosen
     return result
+
+
+def free(name: str, taken: Container[str], joiner: str = "_") -> str:
+    """`name`, or the first of name2, name3 ... (`joiner` between) that is not taken: what `unique` gives a name
+    that comes after all of `taken`, without going through them again (a name derived from another: `list_all`)."""
+    chosen, counter = name, 2
+    while chosen in taken:
+        chosen, counter = f"{name.rstrip('_')}{joiner}{counter}", counter + 1
+    return chosen
 
 
 class NameClash(Exception):

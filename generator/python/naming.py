@@ -134,7 +134,9 @@ def _methods(group: Group, attr: str, result: Names, warnings: list[Finding]) ->
 
     def fresh(candidate: str, op: TypedOperation) -> str:
         """A method name derived from another (`list_all`, `stream_tiles_stream`) that no other method has."""
-        name = names.unique([*sorted(taken), candidate], "method", warnings, places=[op.key] * (len(taken) + 1))[-1]
+        name = names.free(candidate, taken)
+        if name != candidate:
+            warnings.append(Finding(f"method: {candidate!r} is taken; using {name!r}", op.key))
         taken.add(name)
         return name
 
