@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -33,7 +34,10 @@ def start(doc: Document, *, lenient: bool, cached: bool, background: bool) -> Va
     this machine has a core to spare."""
     validation = Validation(doc, lenient, result_cache.store("validation") if cached else None)
     if validation.outcome is None and background and _cores() > 1:
-        validation.worker = _Worker(doc, lenient)
+        try:
+            validation.worker = _Worker(doc, lenient)
+        except OSError:  # no process to be had: validated here, when asked
+            validation.worker = None
     return validation
 
 
@@ -154,13 +158,15 @@ class _Worker:
 
 
 def _work(answer: Connection, path: str, digest: str, inlined: Any, lenient: bool) -> None:
-    """In the worker: the outcome, or None when the document is no longer what the caller read."""
+    """In the worker: the outcome, or None when the document is no longer what the caller read or anything went
+    wrong (the caller then validates itself, and reports what goes wrong its own way)."""
     from generator.refs import check_refs
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the caller stops us
     try:
         doc = check_refs(load_document(path))
         outcome = _validate(doc, lenient) if (doc.digest, doc.inlined) == (digest, inlined) else None
-    except SpecError:
+    except Exception:
         outcome = None
     answer.send(outcome)
     answer.close()
