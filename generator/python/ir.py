@@ -71,6 +71,7 @@ class ModelClass:
 class EnumMember:
     name: str
     value: str  # Python literal
+    data: str | int  # the value itself
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ class Operation:
 @dataclass(frozen=True)
 class Resource:
     tag: str  # Python literal of the spec's tag
+    tag_name: str  # the tag itself
     attr: str  # client.attr
     class_name: str  # client resource class
     async_class_name: str

@@ -27,6 +27,7 @@ def _resource(group: Group, names: Names, views: SchemaViews, common: str) -> Re
     description = group.view.description if group.view else None
     return Resource(
         tag=text.literal(group.tag),
+        tag_name=group.tag,
         attr=named.attr,
         class_name=named.class_name,
         async_class_name=named.async_class_name,

@@ -51,8 +51,10 @@ def signature_source(arguments: tuple[Argument, ...], enums: Mapping[str, str]) 
     return ", ".join([*parts, OPTIONS])
 
 
-def argument_annotation(argument: Argument, enums: Mapping[str, str]) -> str:
-    return render(argument.type, argument=True, enums=enums) + ("" if argument.required else " | _rt.Unset")
+def argument_annotation(argument: Argument, enums: Mapping[str, str], *, recorded: bool = False) -> str:
+    """`recorded`: as the change report's records print it (text.literal)."""
+    annotation = render(argument.type, argument=True, enums=enums, recorded=recorded)
+    return annotation + ("" if argument.required else " | _rt.Unset")
 
 
 def call_args(params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool) -> str:
