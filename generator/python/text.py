@@ -28,6 +28,15 @@ def docstring(text: object) -> str:
     return wrap(_escape(text))
 
 
+def indented(doc: str, width: int) -> str:
+    """A docstring's text (docstring(), one_line()) printed in a body `width` spaces deep, as black prints it: each
+    line after the first indented, an empty one left empty, and the closing quotes' own line (after a final
+    newline) indented too."""
+    first, *rest = doc.split("\n")
+    pad = " " * width
+    return "\n".join([first, *(pad + line if line else "" for line in rest[:-1]), *(pad + line for line in rest[-1:])])
+
+
 def _escape(text: str) -> str:
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join("".join(_escape_char(ch) for ch in line) for line in lines).replace('"', '\\"')

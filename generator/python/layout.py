@@ -1,0 +1,128 @@
+"""Lines as black prints them (width 120), for the few shapes the views print: a `def` and its parameters, a call, a
+subscript, a collection display, a `from … import …`. Printed that way, a piece black is given is already its output,
+and black formats it in one pass instead of two (issue 12). Exactness is a matter of speed only, never of the result:
+black still formats everything, and where a shape is not one this module is sure of (an item too long for its line,
+which black would split further inside; text that is not ASCII) it answers the line as one, for black to wrap.
+
+The rules, learned from black itself (tests/test_layout.py holds them to it on generated shapes):
+- a statement that fits on its line stays on it;
+- else it is split at its last pair of brackets (a `def` at its parameters' parentheses), the head ending with the
+  opening bracket and the tail starting with the closing one on lines of their own, and the items between:
+  - on one line, one indent deeper, when they fit there, they are more than one item of a call, subscript or
+    `def`, and the source has no trailing comma (nothing here prints one);
+  - else one a line, each followed by a comma (a `def`'s single parameter, a display's and an import's items
+    always), each item laid out by the same rules when it is itself an expression ending in brackets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH = 120
+INDENT = "    "
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+@dataclass(frozen=True)
+class Brackets:
+    """An expression that ends with a pair of brackets: `head` (what comes before the opening bracket, with no
+    brackets of its own: `self._send`, `fields=`, `Literal`, "" for a display) and the comma-separated items."""
+
+    head: str
+    items: tuple[Expression, ...]
+    opening: str = "("
+    display: bool = False  # a list, set, dict or tuple display: black splits it one item a line
+
+
+@dataclass(frozen=True)
+class Hinted:
+    """A parameter `name: annotation = default` whose annotation has a `|` outside any brackets (`X | _rt.Unset`):
+    too long for its line, black puts the annotation alone on a line between parentheses of their own."""
+
+    name: str
+    annotation: str
+    default: str
+
+
+Expression = str | Brackets | Hinted  # a str: an item black never has to split (it fits, or this module gives up)
+
+
+def flat(expression: Expression) -> str:
+    """The expression on one line."""
+    if isinstance(expression, str):
+        return expression
+    if isinstance(expression, Hinted):
+        return f"{expression.name}: {expression.annotation} = {expression.default}"
+    inside = ", ".join(flat(item) for item in expression.items)
+    return f"{expression.head}{expression.opening}{inside}{_CLOSING[expression.opening]}"
+
+
+def call(head: str, *items: Expression) -> Brackets:
+    return Brackets(head, tuple(items))
+
+
+def display(head: str, opening: str, items: tuple[Expression, ...]) -> Brackets:
+    return Brackets(head, items, opening, display=True)
+
+
+def statement(depth: int, expression: Expression, prefix: str = "", suffix: str = "") -> str:
+    """`prefix + expression + suffix` (the suffix without brackets: "", ":", ",") as black prints it at `depth`
+    (levels of four spaces), without the first line's indentation and without a final newline."""
+    found = _lines(depth, expression, prefix, suffix, def_parameters=False)
+    if found is None:
+        return prefix + flat(expression) + suffix
+    return "\n".join(found)[depth * len(INDENT) :]
+
+
+def definition(depth: int, head: str, parameters: tuple[Expression, ...], tail: str) -> str:
+    """`head(parameters)tail` as black prints a `def` (`head`: "def name", `tail`: " -> R:" or " -> R: ..."), at
+    `depth`; the first line's indentation left out."""
+    found = _lines(depth, Brackets(head, parameters), "", tail, def_parameters=True)
+    if found is None:
+        return f"{head}({', '.join(map(flat, parameters))}){tail}"
+    return "\n".join(found)[depth * len(INDENT) :]
+
+
+def import_from(module: str, names: tuple[str, ...]) -> str:
+    """`from module import names` as black prints it (at the top level)."""
+    one_line = f"from {module} import {', '.join(names)}"
+    if len(one_line) <= WIDTH:
+        return one_line
+    return "\n".join([f"from {module} import (", *(f"{INDENT}{name}," for name in names), ")"])
+
+
+def _lines(depth: int, expression: Expression, prefix: str, suffix: str, *, def_parameters: bool) -> list[str] | None:
+    indent = INDENT * depth
+    one_line = indent + prefix + flat(expression) + suffix
+    if not one_line.isascii():
+        return None  # black measures such text by display width (a CJK character counts two): left to black
+    if len(one_line) <= WIDTH:
+        return [one_line]
+    if isinstance(expression, Hinted):
+        return _hinted(indent, expression, suffix)
+    if isinstance(expression, str) or not expression.items:
+        return None
+    head = indent + prefix + expression.head + expression.opening
+    tail = indent + _CLOSING[expression.opening] + suffix
+    if len(head) > WIDTH or len(tail) > WIDTH:
+        return None
+    inner = indent + INDENT
+    items = expression.items
+    together = inner + ", ".join(flat(item) for item in items)
+    if len(items) > 1 and not expression.display and len(together) <= WIDTH:
+        return [head, together, tail]
+    if len(items) == 1 and not def_parameters:
+        body = _lines(depth + 1, items[0], "", "", def_parameters=False)  # one item: no comma is added
+    else:
+        body = []
+        for item in items:
+            lines = _lines(depth + 1, item, "", ",", def_parameters=False)
+            if lines is None:
+                return None
+            body += lines
+    return None if body is None else [head, *body, tail]
+
+
+def _hinted(indent: str, parameter: Hinted, suffix: str) -> list[str] | None:
+    lines = [f"{indent}{parameter.name}: (", indent + INDENT + parameter.annotation, f"{indent}) = {parameter.default}{suffix}"]
+    return lines if all(len(line) <= WIDTH for line in lines) else None
