@@ -74,3 +74,16 @@ def test_most_of_what_posthog_renders_is_black_output_already() -> None:
     shares = [_exact_share(text) for text in modules.values()]
     exact, total = sum(e for e, _t in shares), sum(t for _e, t in shares)
     assert exact / total >= 0.9, f"{exact} of {total} pieces are black's output"
+
+
+def test_a_docstring_is_indented_as_black_indents_it() -> None:
+    from generator.python.text import docstring, indented
+
+    rng = random.Random(7)
+    words = ["word", "a" * 30, "\\", '"', "'''", "\n", "\n\n", "\r\n", "  indented", "\t", "é", "x\\\n"]
+    for _ in range(400):
+        doc = docstring("".join(rng.choice(words) + rng.choice([" ", ""]) for _ in range(rng.randint(1, 40))))
+        if not doc or doc.endswith('"'):
+            continue  # black pads a docstring ending with a quote with a space: left to black
+        source = f'class C:\n    def f(self) -> None:\n        """{indented(doc, 8)}"""\n'
+        assert black.format_str(source, mode=MODE) == source, doc

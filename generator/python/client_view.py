@@ -35,7 +35,8 @@ def client_method(
     arguments = signatures.client_signatures(params, body)
     plain = _is_plain_type(result, views)
     returns = _RETURNS.get(result_kind, (result,))
-    cast = "" if plain or result_kind != "model" else text.literal(result_type)
+    # The cast's type as a string: its own string literals in repr's quotes, as it has always been printed.
+    cast = "" if plain or result_kind != "model" else text.literal(render(result, recorded=True))
     runtime_call = _RUNTIME_CALLS.get(result_kind)
     typed = () if runtime_call else (result_type,)
     page_args = (pagination.client_paging,) if pagination and pagination.client_paging else ()

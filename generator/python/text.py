@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from typing import Any
 
@@ -31,8 +32,13 @@ def docstring(text: object) -> str:
 def indented(doc: str, width: int) -> str:
     """A docstring's text (docstring(), one_line()) printed in a body `width` spaces deep, as black prints it: each
     line after the first indented, an empty one left empty, and the closing quotes' own line (after a final
-    newline) indented too."""
+    newline) indented too. Black leaves alone a docstring with a backslash at the end of a line: so does this."""
+    if re.search(r"\\\s*\n", doc):
+        return doc
     first, *rest = doc.split("\n")
+    # Black takes off the indentation the lines after the first have in common before indenting them.
+    common = min((len(line) - len(line.lstrip(" ")) for line in rest if line.strip()), default=0)
+    rest = [line[common:] for line in rest]
     pad = " " * width
     return "\n".join([first, *(pad + line if line else "" for line in rest[:-1]), *(pad + line for line in rest[-1:])])
 
