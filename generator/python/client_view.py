@@ -103,9 +103,11 @@ def _flavour(shape: _Shape, calls: _Calls, *, asynchronous: bool) -> ClientFlavo
     method, read, *overloads = shape.parameters
     stream_parameters = method if shape.result_kind == "binary" else read
 
-    def define(name: str, parameters: tuple[Expression, ...], returns: str, *, awaits: bool = True, stub: bool = False) -> str:
+    def define(
+        name: str, parameters: tuple[Expression, ...], returns: Expression, *, awaits: bool = True, stub: bool = False
+    ) -> str:
         head = f"{maybe_async if awaits else ''}def {name}"
-        return layout.definition(_DEF, head, parameters, f" -> {returns}:" + (" ..." if stub else ""))
+        return layout.definition(_DEF, head, parameters, returns, ": ..." if stub else ":")
 
     def give(runtime_call: Brackets, *, awaits: bool = True, cast: str = "") -> str:
         awaited = replace(runtime_call, head=(maybe_await if awaits else "") + runtime_call.head)
@@ -120,14 +122,14 @@ def _flavour(shape: _Shape, calls: _Calls, *, asynchronous: bool) -> ClientFlavo
         overloads=tuple(define(named.name, o, shape.returns, stub=True) for o in overloads) if answers else (),
         method=define(named.name, method, shape.returns) if answers else "",
         call=give(calls.call, cast=calls.cast) if answers else "",
-        events=define(named.events, method, f"_rt.{'Async' if asynchronous else ''}EventStream[{shape.events_type}]")
+        events=define(named.events, method, Brackets(f"_rt.{'Async' if asynchronous else ''}EventStream", (shape.events_type,), "["))
         if calls.events else "",
         events_call=give(calls.events) if calls.events else "",
-        iterator=define(pagination.iterator_name, read, f"{'AsyncIterator' if asynchronous else 'Iterator'}[{page_type}]",
+        iterator=define(pagination.iterator_name, read, Brackets("AsyncIterator" if asynchronous else "Iterator", (page_type,), "["),
                         awaits=False) if pagination else "",
         iterator_call=give(calls.page, awaits=False) if pagination else "",
         pages=define(pagination.pages_name, read,
-                     f"_rt.{'AsyncPage' if asynchronous else 'SyncPage'}[{page_type}, {shape.returns}]") if pagination else "",
+                     Brackets(f"_rt.{'AsyncPage' if asynchronous else 'SyncPage'}", (page_type, shape.returns), "[")) if pagination else "",
         pages_call=give(calls.pages) if pagination else "",
         stream=define(named.stream, stream_parameters, stream_type, awaits=False) if named.stream else "",
         stream_call=give(calls.stream, awaits=False) if named.stream else "",

@@ -256,12 +256,13 @@ class ClientMethod:
 class ServerRoute:
     """What the server prints for an operation: its route, request object, interface method and fake."""
 
+    method: str  # the interface's (and the fake's) `async def name(self, request, ctx) -> R:`, laid out as black does
     request_class: str  # the typed request object
     path: str  # Python literal of the route path, placeholders renamed to parameter names
     result: str  # what the interface method returns
     result_parts: tuple[Part, ...]  # the same as facts: each alternative
     scopes: str  # Python literal tuple
-    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the binding
+    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the binding, as black prints it
     behaviour: Behaviour  # what the in-memory fake does
     soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
 

@@ -74,13 +74,38 @@ def statement(depth: int, expression: Expression, prefix: str = "", suffix: str 
     return "\n".join(found)[depth * len(INDENT) :]
 
 
-def definition(depth: int, head: str, parameters: tuple[Expression, ...], tail: str) -> str:
-    """`head(parameters)tail` as black prints a `def` (`head`: "def name", `tail`: " -> R:" or " -> R: ..."), at
-    `depth`; the first line's indentation left out."""
-    found = _lines(depth, Brackets(head, parameters), "", tail, def_parameters=True)
-    if found is None:
-        return f"{head}({', '.join(map(flat, parameters))}){tail}"
-    return "\n".join(found)[depth * len(INDENT) :]
+def definition(depth: int, head: str, parameters: tuple[Expression, ...], returns: Expression, end: str = ":") -> str:
+    """`head(parameters) -> returns` and `end` (":" or ": ...") as black prints a `def` (`head`: "def name") at
+    `depth`, the first line's indentation left out: split at its parameters' parentheses, and the line of the
+    closing one split in turn (at the return annotation's last brackets) when it is too long."""
+    indent = INDENT * depth
+    whole = f"{head}({', '.join(map(flat, parameters))}) -> {flat(returns)}{end}"
+    if not whole.isascii() or len(indent + whole) <= WIDTH:
+        return whole
+    opening = indent + head + "("
+    body = _items(depth, Brackets(head, parameters), def_parameters=True)
+    closing = _lines(depth, returns, ") -> ", end, def_parameters=False)
+    if len(opening) > WIDTH or body is None or closing is None:
+        return whole
+    return "\n".join([opening, *body, *closing])[len(indent) :]
+
+
+def comma_after_each(depth: int, items: tuple[str, ...], prefix: str, suffix: str) -> str:
+    """A tuple display written with a comma after every item, `(a, b, )`, as black prints it as the value in
+    `prefix + value + suffix` at `depth` (returned without `prefix` and `suffix`): two items or more one a line,
+    the comma after the last one keeping it so however short ("magic trailing comma"); one item `(a,)`."""
+    written = "(" + "".join(f"{item}, " for item in items) + ")"
+    indent = INDENT * depth
+    if not items:
+        return "()"
+    if len(items) == 1:
+        single = f"({items[0]},)"
+        fits = (indent + prefix + single + suffix).isascii() and len(indent + prefix + single + suffix) <= WIDTH
+        return single if fits else written
+    lines = [f"{indent}{INDENT}{item}," for item in items]
+    if not all(line.isascii() and len(line) <= WIDTH for line in lines) or len(indent + prefix + "(") > WIDTH:
+        return written
+    return "\n".join(["(", *lines, indent + ")"])
 
 
 def import_from(module: str, names: tuple[str, ...]) -> str:
@@ -106,21 +131,25 @@ def _lines(depth: int, expression: Expression, prefix: str, suffix: str, *, def_
     tail = indent + _CLOSING[expression.opening] + suffix
     if len(head) > WIDTH or len(tail) > WIDTH:
         return None
-    inner = indent + INDENT
-    items = expression.items
-    together = inner + ", ".join(flat(item) for item in items)
-    if len(items) > 1 and not expression.display and len(together) <= WIDTH:
-        return [head, together, tail]
-    if len(items) == 1 and not def_parameters:
-        body = _lines(depth + 1, items[0], "", "", def_parameters=False)  # one item: no comma is added
-    else:
-        body = []
-        for item in items:
-            lines = _lines(depth + 1, item, "", ",", def_parameters=False)
-            if lines is None:
-                return None
-            body += lines
+    body = _items(depth, expression, def_parameters=def_parameters)
     return None if body is None else [head, *body, tail]
+
+
+def _items(depth: int, expression: Brackets, *, def_parameters: bool) -> list[str] | None:
+    """The lines between the brackets of `expression` split at `depth`."""
+    items = expression.items
+    together = INDENT * (depth + 1) + ", ".join(flat(item) for item in items)
+    if len(items) > 1 and not expression.display and len(together) <= WIDTH:
+        return [together]
+    if len(items) == 1 and not def_parameters:
+        return _lines(depth + 1, items[0], "", "", def_parameters=False)  # one item: no comma is added
+    body = []
+    for item in items:
+        lines = _lines(depth + 1, item, "", ",", def_parameters=False)
+        if lines is None:
+            return None
+        body += lines
+    return body
 
 
 def _hinted(indent: str, parameter: Hinted, suffix: str) -> list[str] | None:

@@ -92,8 +92,10 @@ def call_args(
 
 
 def route_params(params: tuple[Param, ...]) -> str:
-    """((wire, name, location, explode), ...) for the server's binding."""
-    return "(" + "".join(f"({p.wire}, {text.literal(p.name)}, {text.literal(p.location)}, {p.explode}), " for p in params) + ")"
+    """((wire, name, location, explode), ...) for the server's binding, laid out as black prints it as the
+    `params=` argument of a route (app.py: two levels deep)."""
+    items = tuple(f"({p.wire}, {text.literal(p.name)}, {text.literal(p.location)}, {p.explode})" for p in params)
+    return layout.comma_after_each(2, items, "params=", ",")
 
 
 def request_field(param: Param) -> str:
