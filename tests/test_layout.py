@@ -196,3 +196,31 @@ def test_a_comma_after_each_item_is_printed_as_black_prints_it(depth: int) -> No
                 assert formatted == source
             else:
                 assert formatted != source or count == 0
+
+
+def _field_annotation(rng: random.Random) -> str:
+    n = rng.choice([5, 20, 60, 80, 100, 110])
+    return rng.choice([
+        f"{_name(rng, n)} | None", "str | None", f"List[{_name(rng, n)}] | None", f"Annotated[{_name(rng, n)} | None, _rt.NotNull]",
+        f"Dict[str, {_name(rng, n)}]", f'Literal["{_name(rng, n)}", "{_name(rng, 10)}"] | None', _name(rng, n),
+        f"{_name(rng, n)} | {_name(rng, n)} | None",
+    ])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_assignments_are_printed_as_black_prints_them(seed: int) -> None:
+    """A model's fields: `name: annotation = Field(...)` and `name: annotation = default`."""
+    rng = random.Random(200 + seed)
+    for _ in range(500):
+        name = _name(rng, rng.choice([5, 30]))
+        annotation: Expression = _field_annotation(rng)
+        if rng.random() < 0.4:
+            inner = rng.choice([f"{_name(rng, rng.choice([20, 60, 100]))} | None", _name(rng, rng.choice([20, 60, 100]))])
+            annotation = rng.choice([Brackets("Annotated", (inner, "_rt.NotNull"), "["), Brackets("List", (inner,), "[")])
+        if rng.random() < 0.5:
+            keywords = [f"max_length={rng.randint(1, 99)}", f'pattern="^{_name(rng, rng.choice([5, 40]))}$"', f'alias="{_name(rng, 20)}"']
+            value: Expression = layout.call("Field", *(["default=None"] * (rng.random() < 0.7)), *keywords[: rng.randint(0, 3)])
+        else:
+            value = rng.choice(["None", '"x"', "_rt.UNSET", "Mode.FAST", '["a", "b"]'])
+        whole = f"{name}: {layout.flat(annotation)} = {layout.flat(value)}"
+        _agrees(1, layout.assignment(1, name, annotation, value), whole)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.errors import Finding
+from generator.python import layout
 from generator.python.text import literal
 from generator.api.pagination import Paging
 from generator.api.types import TypeNode
@@ -43,15 +44,19 @@ class Field:
         return f"Annotated[{self.type_expr} | None, _rt.NotNull]"
 
     @property
-    def default(self) -> str:
-        """Source after the "=", or "" for a required field without extras."""
+    def declaration(self) -> str:
+        """`name: annotation = default` in a model's class body (one level deep), laid out as black prints it."""
+        annotation: layout.Expression = self.annotation
+        if not (self.required or self.nullable):  # the same as `annotation`, with its brackets for layout
+            annotation = layout.Brackets("Annotated", (f"{self.type_expr} | None", "_rt.NotNull"), "[")
         args = ([] if self.required else [self.default_literal]) + list(self.extras)
         if not args:
-            return ""
+            return f"{self.name}: {self.annotation}"
         if args == [self.default_literal]:
-            return self.default_literal
+            return layout.assignment(1, self.name, annotation, self.default_literal)
         # `default=` by keyword: only then does a type checker (pydantic's dataclass_transform) see it optional.
-        return f"Field({', '.join(args if self.required else [f'default={self.default_literal}', *self.extras])})"
+        keywords = args if self.required else [f"default={self.default_literal}", *self.extras]
+        return layout.assignment(1, self.name, annotation, layout.call("Field", *keywords))
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,27 @@ def definition(depth: int, head: str, parameters: tuple[Expression, ...], return
     return "\n".join([opening, *body, *closing])[len(indent) :]
 
 
+def assignment(depth: int, name: str, annotation: Expression, value: Expression) -> str:
+    """`name: annotation = value` as black prints it at `depth` (the first line's indentation left out), the first
+    of these that fits: split at the value's brackets; the value alone on a line between parentheses; split at the
+    annotation's brackets."""
+    indent = INDENT * depth
+    target = f"{name}: {flat(annotation)}"
+    whole = f"{target} = {flat(value)}"
+    if not whole.isascii() or len(indent + whole) <= WIDTH:
+        return whole
+    found: list[str] | None = None
+    if isinstance(value, Brackets) and len(f"{indent}{target} = {value.head}{value.opening}") <= WIDTH:
+        found = _lines(depth, value, f"{target} = ", "", def_parameters=False)
+    elif isinstance(value, str) and any(bracket in value for bracket in "([{"):
+        found = None  # a value with brackets of its own: black may split those instead
+    elif len(f"{indent}{target} = (") <= WIDTH and len(indent + INDENT + flat(value)) <= WIDTH:
+        found = [f"{indent}{target} = (", f"{indent}{INDENT}{flat(value)}", f"{indent})"]
+    elif isinstance(annotation, Brackets):
+        found = _lines(depth, annotation, f"{name}: ", f" = {flat(value)}", def_parameters=False)
+    return whole if found is None else "\n".join(found)[len(indent) :]
+
+
 def comma_after_each(depth: int, items: tuple[str, ...], prefix: str, suffix: str) -> str:
     """A tuple display written with a comma after every item, `(a, b, )`, as black prints it as the value in
     `prefix + value + suffix` at `depth` (returned without `prefix` and `suffix`): two items or more one a line,
