@@ -148,10 +148,17 @@ def _annotation(rng: random.Random) -> str:
     ])
 
 
+def _alternative(rng: random.Random) -> str:
+    """One alternative of a union: no `|` outside its brackets."""
+    values = ", ".join(f'"{_name(rng, rng.choice([3, 12]))}"' for _ in range(rng.randint(1, 12)))
+    return rng.choice([_name(rng, rng.choice([5, 30])), f"Literal[{values}]", f"Sequence[{_name(rng, 10)} | Literal[{values}]]"])
+
+
 def _parameter(rng: random.Random) -> Expression:
     name = _name(rng, rng.choice([5, 20, 40]))
     if rng.random() < 0.6:
-        return layout.Hinted(name, f"{_annotation(rng)} | _rt.Unset", "_rt.UNSET")
+        choices = tuple(_alternative(rng) for _ in range(rng.randint(1, 4)))
+        return layout.Hinted(name, (*choices, "_rt.Unset"), "_rt.UNSET")
     return f"{name}: {_annotation(rng)}"
 
 
@@ -168,7 +175,7 @@ def test_imports_are_printed_as_black_prints_them() -> None:
 
 @pytest.mark.parametrize("depth", [0, 1])
 def test_long_return_annotations_are_split_as_black_splits_them(depth: int) -> None:
-    parameters = ("self", "account_sid: str", "*", layout.Hinted("page_size", "int | _rt.Unset", "_rt.UNSET"),
+    parameters = ("self", "account_sid: str", "*", layout.Hinted("page_size", ("int", "_rt.Unset"), "_rt.UNSET"),
                   "**options: Unpack[_rt.RequestOptions]")
     for first in range(10, 120, 7):
         for second in (5, 40, 70, 110):

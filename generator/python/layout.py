@@ -36,12 +36,17 @@ class Brackets:
 
 @dataclass(frozen=True)
 class Hinted:
-    """A parameter `name: annotation = default` whose annotation has a `|` outside any brackets (`X | _rt.Unset`):
-    too long for its line, black puts the annotation alone on a line between parentheses of their own."""
+    """A parameter `name: annotation = default` whose annotation is a union of `alternatives` (`X | _rt.Unset`): too
+    long for its line, black puts the annotation alone on a line between parentheses of their own, or, when it does
+    not fit there either, one alternative a line."""
 
     name: str
-    annotation: str
+    alternatives: tuple[str, ...]  # two or more
     default: str
+
+    @property
+    def annotation(self) -> str:
+        return " | ".join(self.alternatives)
 
 
 Expression = str | Brackets | Hinted  # a str: an item black never has to split (it fits, or this module gives up)
@@ -174,5 +179,10 @@ def _items(depth: int, expression: Brackets, *, def_parameters: bool) -> list[st
 
 
 def _hinted(indent: str, parameter: Hinted, suffix: str) -> list[str] | None:
-    lines = [f"{indent}{parameter.name}: (", indent + INDENT + parameter.annotation, f"{indent}) = {parameter.default}{suffix}"]
+    inner = indent + INDENT
+    annotation = [inner + parameter.annotation]
+    if len(annotation[0]) > WIDTH:
+        first, *rest = parameter.alternatives
+        annotation = [inner + first, *(f"{inner}| {alternative}" for alternative in rest)]
+    lines = [f"{indent}{parameter.name}: (", *annotation, f"{indent}) = {parameter.default}{suffix}"]
     return lines if all(len(line) <= WIDTH for line in lines) else None

@@ -10,7 +10,7 @@ from generator.python import layout, text
 from generator.python.layout import Expression, Hinted
 from generator.python.ir import Argument, Body, Param, Signatures
 from generator.api.types import Primitive, TypeNode
-from generator.python.annotation import python_name, render
+from generator.python.annotation import alternatives, python_name, render
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
 
@@ -53,9 +53,11 @@ def parameters(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> tup
     for index, argument in enumerate(arguments):
         if argument.keyword_only and (index == 0 or not arguments[index - 1].keyword_only):
             parts.append("*")
-        annotation = argument_annotation(argument, enums)
-        # An optional argument's annotation ends with `| _rt.Unset`, a `|` outside any brackets (layout.Hinted).
-        parts.append(f"{argument.name}: {annotation}" if argument.required else Hinted(argument.name, annotation, "_rt.UNSET"))
+        if argument.required:
+            parts.append(f"{argument.name}: {argument_annotation(argument, enums)}")
+        else:  # the same annotation (argument_annotation), as its alternatives for layout
+            choices = (*alternatives(argument.type, argument=True, enums=enums), "_rt.Unset")
+            parts.append(Hinted(argument.name, choices, "_rt.UNSET"))
     return (*parts, OPTIONS)
 
 
