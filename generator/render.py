@@ -66,6 +66,7 @@ def _environment(folders: list[Path], cached: bool = False) -> jinja2.Environmen
         autoescape=False,
     )
     env.filters["py"] = text.literal  # a plain model fact printed as a Python literal (every string escaped)
+    env.filters["docstring"] = text.indented  # an escaped docstring, indented for its body as black does
     return env
 
 

@@ -41,7 +41,8 @@ def value(*parts: Part) -> Typed:
 
 
 def text(typed: Typed) -> str:
-    """The annotation as printed (without `_rt.Unset`: whether an argument may be left out is `required`)."""
+    """The annotation as printed (without `_rt.Unset`: whether an argument may be left out is `required`), its
+    string literals in the records' quotes (text.literal)."""
     enums = {name: ", ".join(values) for name, values in typed.enums}
     return " | ".join(_render(part, typed.argument, enums) for part in typed.parts)
 
@@ -50,8 +51,8 @@ def _render(part: Part, as_argument: bool, enums: dict[str, str]) -> str:
     if isinstance(part, PythonClass):
         return part.name
     if isinstance(part, Events):
-        return f"_rt.Events[{render(part.item)}]"
-    return render(part, argument=as_argument, enums=enums)
+        return f"_rt.Events[{render(part.item, recorded=True)}]"
+    return render(part, argument=as_argument, enums=enums, recorded=True)
 
 
 def top_names(typed: Typed) -> set[str]:
@@ -113,7 +114,7 @@ def _alternatives(part: Part, argument: bool, enums: dict[str, tuple[str, ...]])
         yield from _alternatives(part.inner, argument, enums)
         yield NONE
     elif isinstance(part, Const):
-        yield Literals(frozenset({literal(part.value)}))
+        yield Literals(frozenset({literal(part.value, recorded=True)}))
     elif isinstance(part, ListOf):
         yield Container("list", _form(_alternatives(part.item, argument, enums)))
     elif isinstance(part, MapOf):

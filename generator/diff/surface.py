@@ -16,6 +16,7 @@ from generator.diff.accepts import Typed, argument as argument_type, text, value
 from generator.diff.wire import path_shape
 from generator.python.ir import Api, Argument, Operation, Resource
 from generator.python.signatures import argument_annotation
+from generator.python.text import literal
 
 CLIENT, SERVER = "client", "server"
 # The type trees are what the surface is compared by; a record holds the annotations as printed (what users' code was
@@ -84,13 +85,16 @@ def surface(api: Api) -> Surface:
         (CLIENT, "async client class", api.async_client_class),
         (SERVER, "server package", api.server_package),
     )
-    resources = tuple((r.tag, r.attr, r.class_name, r.interface_name) for r in api.resources)
-    enums = {e.name: tuple(m.value for m in e.members) for e in api.enums}
+    # Literals in the quotes records have always held them in (text.literal): a record made before black's quotes
+    # were printed compares equal.
+    resources = tuple((literal(r.tag_name, recorded=True), r.attr, r.class_name, r.interface_name) for r in api.resources)
+    enums = {e.name: tuple(literal(m.data, recorded=True) for m in e.members) for e in api.enums}
     methods = tuple(m for r in api.resources for op in r.operations for m in _methods(r, op, enums))
     types = [
         *(TypeDef("input model" if m.is_input else "model", m.name,
                   tuple(_member(f.name, f.wire_name, value(f.type), f.required) for f in m.fields), "") for m in api.models),
-        *(TypeDef("enum", e.name, tuple(Member(x.name, x.value, "", True) for x in e.members), "") for e in api.enums),
+        *(TypeDef("enum", e.name, tuple(Member(x.name, key, "", True) for x, key in zip(e.members, enums[e.name])), "")
+          for e in api.enums),
         *(TypeDef("alias", a.name, (), text(value(a.type)), value(a.type)) for a in api.aliases),
     ]
     return Surface(names, resources, methods, tuple(types))
@@ -110,7 +114,7 @@ def _methods(resource: Resource, op: Operation, enums: dict[str, tuple[str, ...]
     args: list[Arg] = []
     for argument in signatures.method:
         position = -1 if argument.keyword_only else len(args)
-        args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, literals),
+        args.append(Arg(argument.name, _key(argument, placeholders), argument_annotation(argument, literals, recorded=True),
                         argument.keyword_only, required.get(argument.name, argument.required), position,
                         argument_type(argument.type, enums)))
     owner = f"client.{resource.attr}"

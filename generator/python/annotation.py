@@ -14,36 +14,59 @@ _PYTHON_PRIMITIVES = {
 }
 
 # As an argument, read-only containers accept a list of a subtype, and a UUID also accepts its text.
-_INPUT_PRIMITIVES = {"UUID": "UUID | str"}
+_INPUT_PRIMITIVES = {"UUID": ("UUID", "str")}
 
 
-def render(node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None) -> str:
+def render(
+    node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None, recorded: bool = False
+) -> str:
     """The annotation of `node`. `argument` renders it as a parameter accepts it: `Sequence`/`Mapping` for lists and
     maps, `UUID | str` for a UUID, and an enum named in `enums` (class -> the literals of its values) also as its
-    values, `Mode | Literal['fast', 'slow']`."""
-    return _render(node, argument, enums or {})
+    values, `Mode | Literal["fast", "slow"]`. `recorded`: its string literals as the change report's records hold
+    them (text.literal)."""
+    return " | ".join(alternatives(node, argument=argument, enums=enums, recorded=recorded))
 
 
-def _render(node: TypeNode, argument: bool, enums: Mapping[str, str]) -> str:
+def alternatives(
+    node: TypeNode, *, argument: bool = False, enums: Mapping[str, str] | None = None, recorded: bool = False
+) -> tuple[str, ...]:
+    """The annotation of `node` (render) as the alternatives its top-level `|` joins, outside any brackets."""
+    enums = enums or {}
+    if isinstance(node, UnionOf) and (node.discriminator is None or argument):
+        return tuple(alt for m in node.members for alt in alternatives(m, argument=argument, enums=enums, recorded=recorded))
+    if isinstance(node, Nullable):
+        return (*alternatives(node.inner, argument=argument, enums=enums, recorded=recorded), "None")
+    if isinstance(node, Named) and argument and node.name in enums:
+        return (node.name, f"Literal[{enums[node.name]}]")
+    if isinstance(node, Primitive) and argument and python_name(node) in _INPUT_PRIMITIVES:
+        return _INPUT_PRIMITIVES[python_name(node)]
+    return (_render(node, argument, enums, recorded),)
+
+
+def _render(node: TypeNode, argument: bool, enums: Mapping[str, str], recorded: bool) -> str:
+    """One alternative (`alternatives` takes apart unions, nullables, enum and UUID arguments)."""
+
+    def inner(child: TypeNode) -> str:
+        return render(child, argument=argument, enums=enums, recorded=recorded)
+
+    def quoted(value: object) -> str:
+        return literal(value, recorded=recorded)
+
     if isinstance(node, Primitive):
-        return _INPUT_PRIMITIVES.get(python_name(node), python_name(node)) if argument else python_name(node)
+        return python_name(node)
     if isinstance(node, Named):
-        return f"{node.name} | Literal[{enums[node.name]}]" if argument and node.name in enums else node.name
+        return node.name
     if isinstance(node, Const):
-        return f"Literal[{literal(node.value)}]"
+        return f"Literal[{quoted(node.value)}]"
     if isinstance(node, ListOf):
-        return f"{'Sequence' if argument else 'List'}[{_render(node.item, argument, enums)}]"
+        return f"{'Sequence' if argument else 'List'}[{inner(node.item)}]"
     if isinstance(node, MapOf):
-        return f"{'Mapping' if argument else 'Dict'}[str, {_render(node.value, argument, enums)}]"
+        return f"{'Mapping' if argument else 'Dict'}[str, {inner(node.value)}]"
     if isinstance(node, UnionOf) and node.discriminator is not None and not argument:
         # pydantic picks the member by the property's value (a callable discriminator: members keep plain fields).
-        tagged = " | ".join(f"Annotated[{_render(m, argument, enums)}, _rt.Tag({literal(_name(m))})]" for m in node.members)
-        choices = ", ".join(f"{literal(value)}: {literal(model)}" for value, model in node.discriminator.tags)
-        return f"Annotated[{tagged}, _rt.discriminated({literal(node.discriminator.property)}, {{{choices}}})]"
-    if isinstance(node, UnionOf):
-        return " | ".join(_render(member, argument, enums) for member in node.members)
-    if isinstance(node, Nullable):
-        return f"{_render(node.inner, argument, enums)} | None"
+        tagged = " | ".join(f"Annotated[{inner(m)}, _rt.Tag({quoted(_name(m))})]" for m in node.members)
+        choices = ", ".join(f"{quoted(value)}: {quoted(model)}" for value, model in node.discriminator.tags)
+        return f"Annotated[{tagged}, _rt.discriminated({quoted(node.discriminator.property)}, {{{choices}}})]"
     if isinstance(node, AnyValue):
         return "Any"
     if isinstance(node, FileValue):

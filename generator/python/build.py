@@ -89,7 +89,7 @@ def build_api(spec: dict[str, Any], source: str, pointers: dict[int, str] | None
         server_keys_env=text.literal(f"{prefix}_API_KEYS"),
         server_keys_env_doc=text.one_line(f"{prefix}_API_KEYS"),
         imports={kind: imports.import_lines(used) for kind, used in used_by_kind.items()},
-        model_imports={kind: imports.used_models(used, model_names) for kind, used in used_by_kind.items()},
+        model_imports={kind: imports.models_import(imports.used_models(used, model_names)) for kind, used in used_by_kind.items()},
         examples=readme.examples(resources, models, readme_names),
         tag_groups=readme.tag_groups(spec, resources),
         warnings=tuple(warnings),

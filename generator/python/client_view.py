@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from generator.api.types import STRING, Const, Named, NoneValue, Nullable, TypeNode, UnionOf
-from generator.python import signatures, text
+from generator.python import layout, signatures, text
 from generator.python.annotation import Part, PythonClass, render, render_parts
-from generator.python.ir import Argument, Body, ClientMethod, Pagination, Param
+from generator.python.ir import Body, ClientFlavour, ClientMethod, Pagination, Param
+from generator.python.layout import Brackets, Expression
 from generator.python.naming import MethodNames
 from generator.python.schemas import SchemaViews
 
@@ -24,46 +27,112 @@ def client_method(
     """`refused`: the literal of the 405's description when the operation is always refused; `idempotency`: the
     literal of its idempotency header; `doc`: the operation's docstring."""
     result_type = render(result)
-    client_path = text.literal(signatures.client_path(path, params))
+    leading: tuple[str, ...] = (f'"{http_method}"', text.literal(signatures.client_path(path, params)))
     call_args = signatures.call_args(params, body, refused, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, refused, idempotency, with_body=False)
     if error_model:
-        call_args, read_args = f"error_model={error_model}, {call_args}", f"error_model={error_model}, {read_args}"
+        call_args, read_args = (f"error_model={error_model}", *call_args), (f"error_model={error_model}", *read_args)
     arguments = signatures.client_signatures(params, body)
-
-    def source(args: tuple[Argument, ...]) -> str:
-        return signatures.signature_source(args, views.enum_literals)
-
-    signature, read_signature = source(arguments.method), source(arguments.read)
-    runtime_call = _RUNTIME_CALLS.get(result_kind)
-    if runtime_call:
-        call = f'self.{runtime_call}("{http_method}", {client_path}, {call_args})'
-    else:
-        call = f'self._send("{http_method}", {client_path}, {result_type}, {call_args})'
-    page_args = ", ".join(a for a in (pagination.client_paging if pagination else "", read_args) if a)
-    stream_args = call_args if result_kind == "binary" else read_args
     plain = _is_plain_type(result, views)
     returns = _RETURNS.get(result_kind, (result,))
+    # The cast's type as a string: its own string literals in repr's quotes, as it has always been printed.
+    cast = "" if plain or result_kind != "model" else text.literal(render(result, recorded=True))
+    runtime_call = _RUNTIME_CALLS.get(result_kind)
+    typed = () if runtime_call else (result_type,)
+    page_args = (pagination.client_paging,) if pagination and pagination.client_paging else ()
+    calls = _Calls(
+        call=layout.call(f"self.{runtime_call or '_send'}", *leading, *typed, *call_args),
+        cast=cast,
+        page=layout.call("self._paginate", *leading, result_type, *page_args, *read_args),
+        pages=layout.call("self._pages", *leading, result_type, *page_args, *read_args),
+        stream=layout.call("self._stream", *leading, *(call_args if result_kind == "binary" else read_args)),
+        events=layout.call("self._events", *leading, render(events_item), *call_args) if events_item else None,
+    )
+    shape = _Shape(
+        named, result_kind, pagination, render_parts(returns), render(events_item) if events_item else "",
+        [signatures.parameters(a, views.enum_literals) for a in (arguments.method, arguments.read, *arguments.overloads)],
+    )
     return ClientMethod(
-        signature=signature,
-        read_signature=read_signature,
-        overloads=tuple(source(o) for o in arguments.overloads),
         arguments=arguments,
-        returns=render_parts(returns),
+        returns=shape.returns,
         result_parts=returns,
-        call=call,
-        cast="" if plain or result_kind != "model" else text.literal(result_type),
-        page_call=f'self._paginate("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
-        pages_call=f'self._pages("{http_method}", {client_path}, {result_type}, {page_args})' if pagination else "",
+        cast=cast,
         stream_name=named.stream,
-        stream_signature=signature if result_kind == "binary" else read_signature,
-        stream_call=f'self._stream("{http_method}", {client_path}, {stream_args})' if named.stream else "",
         events_name=named.events,
-        events_call=f'self._events("{http_method}", {client_path}, {render(events_item)}, {call_args})' if events_item else "",
         events_doc=doc if result_kind == "events" else (
             f"`{named.name}`, answered as server-sent events: iterate them as they arrive; a context manager closes early."
         ),
         example_call=signatures.example_call(named.name, params, body),
+        sync=_flavour(shape, calls, asynchronous=False),
+        asynchronous=_flavour(shape, calls, asynchronous=True),
+    )
+
+
+@dataclass(frozen=True)
+class _Calls:
+    """The runtime calls an operation's methods return."""
+
+    call: Brackets
+    cast: str
+    page: Brackets
+    pages: Brackets
+    stream: Brackets
+    events: Brackets | None
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What an operation's methods are called, take and return, in either flavour."""
+
+    named: MethodNames
+    result_kind: str
+    pagination: Pagination | None
+    returns: str
+    events_type: str
+    parameters: list[tuple[Expression, ...]]  # of the method, of its read variants, then of each overload
+
+
+# Method bodies are one level deeper than the `def` (at one level in its class).
+_DEF, _BODY = 1, 2
+
+
+def _flavour(shape: _Shape, calls: _Calls, *, asynchronous: bool) -> ClientFlavour:
+    """Each `def` and `return` of one flavour: an async method awaits the runtime, a sync one returns its result."""
+    maybe_async, maybe_await = ("async ", "await ") if asynchronous else ("", "")
+    named, pagination = shape.named, shape.pagination
+    method, read, *overloads = shape.parameters
+    stream_parameters = method if shape.result_kind == "binary" else read
+
+    def define(
+        name: str, parameters: tuple[Expression, ...], returns: Expression, *, awaits: bool = True, stub: bool = False
+    ) -> str:
+        head = f"{maybe_async if awaits else ''}def {name}"
+        return layout.definition(_DEF, head, parameters, returns, ": ..." if stub else ":")
+
+    def give(runtime_call: Brackets, *, awaits: bool = True, cast: str = "") -> str:
+        awaited = replace(runtime_call, head=(maybe_await if awaits else "") + runtime_call.head)
+        if cast:
+            return layout.statement(_BODY, layout.call("cast", cast, awaited), "return ")
+        return layout.statement(_BODY, awaited, "return ")
+
+    answers = shape.result_kind != "events"
+    page_type = f"{pagination.item_type}" if pagination else ""
+    stream_type = "AsyncContextManager[_rt.AsyncStreamedResponse]" if asynchronous else "ContextManager[_rt.StreamedResponse]"
+    return ClientFlavour(
+        overloads=tuple(define(named.name, o, shape.returns, stub=True) for o in overloads) if answers else (),
+        method=define(named.name, method, shape.returns) if answers else "",
+        call=give(calls.call, cast=calls.cast) if answers else "",
+        events=define(named.events, method, Brackets(f"_rt.{'Async' if asynchronous else ''}EventStream", (shape.events_type,), "["))
+        if calls.events else "",
+        events_call=give(calls.events) if calls.events else "",
+        iterator=define(pagination.iterator_name, read, Brackets("AsyncIterator" if asynchronous else "Iterator", (page_type,), "["),
+                        awaits=False) if pagination else "",
+        iterator_call=give(calls.page, awaits=False) if pagination else "",
+        pages=define(pagination.pages_name, read,
+                     Brackets(f"_rt.{'AsyncPage' if asynchronous else 'SyncPage'}", (page_type, shape.returns), "[")) if pagination else "",
+        pages_call=give(calls.pages) if pagination else "",
+        stream=define(named.stream, stream_parameters, stream_type, awaits=False) if named.stream else "",
+        stream_call=give(calls.stream, awaits=False) if named.stream else "",
     )
 
 

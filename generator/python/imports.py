@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from generator.python import layout
 from generator.python.annotation import Events, PythonClass, python_name
 from generator.python.ir import Alias, EnumClass, Field, ModelClass, Operation, Resource
 from generator.api.types import AnyValue, Const, FileValue, ListOf, MapOf, Named, Primitive, TypeNode, UnionOf, walk
@@ -59,7 +60,7 @@ def import_lines(used: set[str]) -> tuple[str, ...]:
             if (_ALIASES.get(name, name)) in used
         ]
         lines += [f"from {module} import {name}" for name in wanted] if module == "contextlib" else (
-            [f"from {module} import {', '.join(wanted)}"] if wanted else []
+            [layout.import_from(module, tuple(wanted))] if wanted else []
         )
     blocks = [group for group in (groups[True], groups[False]) if group]
     return tuple(line for block in blocks for line in [*block, ""])
@@ -67,6 +68,11 @@ def import_lines(used: set[str]) -> tuple[str, ...]:
 
 def used_models(used: set[str], model_names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(name for name in model_names if name in used))
+
+
+def models_import(names: tuple[str, ...]) -> str:
+    """`from .models import …` for `names`, as black prints it; "" for none."""
+    return layout.import_from(".models", names) if names else ""
 
 
 def _field(field: Field, *, argument: bool = False) -> set[str]:
@@ -102,7 +108,7 @@ def client_uses(resources: tuple[Resource, ...]) -> set[str]:
         found |= _signature(op, with_body=True) | uses(op.result)
         found |= {"cast"} if op.client.cast else set()
         found |= {op.error_model} if op.error_model else set()
-        found |= {"overload"} if op.client.overloads else set()
+        found |= {"overload"} if op.client.sync.overloads else set()
         if op.pagination:
             found |= uses(op.pagination.item) | _signature(op, with_body=False) | {"Iterator", "AsyncIterator"}
         if op.client.stream_name:

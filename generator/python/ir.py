@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.errors import Finding
+from generator.python import layout
 from generator.python.text import literal
 from generator.api.pagination import Paging
 from generator.api.types import TypeNode
@@ -43,15 +44,19 @@ class Field:
         return f"Annotated[{self.type_expr} | None, _rt.NotNull]"
 
     @property
-    def default(self) -> str:
-        """Source after the "=", or "" for a required field without extras."""
+    def declaration(self) -> str:
+        """`name: annotation = default` in a model's class body (one level deep), laid out as black prints it."""
+        annotation: layout.Expression = self.annotation
+        if not (self.required or self.nullable):  # the same as `annotation`, with its brackets for layout
+            annotation = layout.Brackets("Annotated", (f"{self.type_expr} | None", "_rt.NotNull"), "[")
         args = ([] if self.required else [self.default_literal]) + list(self.extras)
         if not args:
-            return ""
+            return f"{self.name}: {self.annotation}"
         if args == [self.default_literal]:
-            return self.default_literal
+            return layout.assignment(1, self.name, annotation, self.default_literal)
         # `default=` by keyword: only then does a type checker (pydantic's dataclass_transform) see it optional.
-        return f"Field({', '.join(args if self.required else [f'default={self.default_literal}', *self.extras])})"
+        keywords = args if self.required else [f"default={self.default_literal}", *self.extras]
+        return layout.assignment(1, self.name, annotation, layout.call("Field", *keywords))
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class ModelClass:
 class EnumMember:
     name: str
     value: str  # Python literal
+    data: str | int  # the value itself
 
 
 @dataclass(frozen=True)
@@ -218,38 +224,50 @@ class Behaviour:
 
 
 @dataclass(frozen=True)
+class ClientFlavour:
+    """An operation's client methods in one flavour (sync or async): each `def` line with its parameters and each
+    `return` statement, as source laid out as black prints it (python/layout.py); "" where the method is not made."""
+
+    overloads: tuple[str, ...]  # the @overload stubs, `def name(...) -> R: ...` (request model, or keywords), or ()
+    method: str  # `def name(...) -> R:`; "" for an operation answering only events
+    call: str  # its `return` of the runtime call
+    events: str  # the event-stream method's `def`
+    events_call: str
+    iterator: str  # the walk-every-page iterator's `def`
+    iterator_call: str
+    pages: str  # the first-page-object method's `def`
+    pages_call: str
+    stream: str  # the streaming variant's `def`
+    stream_call: str
+
+
+@dataclass(frozen=True)
 class ClientMethod:
     """What the client prints for an operation: its methods (the call, and the page, stream and events variants)."""
 
-    signature: str  # "project_id: str, *, ..., **options: ..." as source, `self` first
-    read_signature: str  # the same without the body: the iterator, page and streaming variants
-    overloads: tuple[str, ...]  # signatures of the @overload stubs (request model, or keywords), or ()
-    arguments: Signatures  # the same three, as facts
+    arguments: Signatures  # the parameters of the method, its read variants and its overloads, as facts
     returns: str  # what the method returns
     result_parts: tuple[Part, ...]  # the same as facts: each alternative (none for an events-only operation)
-    call: str  # the runtime call the method returns (awaited in the async flavour)
     cast: str  # Python literal of the result type when mypy needs a cast (unions), else ""
-    page_call: str  # the runtime call of the walk-every-page iterator, or ""
-    pages_call: str  # the runtime call of the first-page-object method, or ""
     stream_name: str  # the streaming variant's method name, or ""
-    stream_signature: str  # its signature: with the body for a binary result, else `read_signature`
-    stream_call: str  # the runtime call of the streaming variant, or ""
     events_name: str  # the method returning the event stream (the operation's own name when that is all it answers)
-    events_call: str  # the runtime call of that method, or ""
     events_doc: str  # its docstring: the operation's own when events are all it answers
     example_call: str  # one line for the README
+    sync: ClientFlavour
+    asynchronous: ClientFlavour
 
 
 @dataclass(frozen=True)
 class ServerRoute:
     """What the server prints for an operation: its route, request object, interface method and fake."""
 
+    method: str  # the interface's (and the fake's) `async def name(self, request, ctx) -> R:`, laid out as black does
     request_class: str  # the typed request object
     path: str  # Python literal of the route path, placeholders renamed to parameter names
     result: str  # what the interface method returns
     result_parts: tuple[Part, ...]  # the same as facts: each alternative
     scopes: str  # Python literal tuple
-    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the binding
+    route_params: str  # Python literal: ((wire, name, location, explode), ...) for the binding, as black prints it
     behaviour: Behaviour  # what the in-memory fake does
     soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
 
@@ -283,6 +301,7 @@ class Operation:
 @dataclass(frozen=True)
 class Resource:
     tag: str  # Python literal of the spec's tag
+    tag_name: str  # the tag itself
     attr: str  # client.attr
     class_name: str  # client resource class
     async_class_name: str
@@ -356,7 +375,7 @@ class Api:
     imports: dict[str, tuple[str, ...]]  # module kind -> its import lines (standard library and third party)
     examples: tuple[Example, ...]  # the client README's examples, in order
     tag_groups: tuple[TagGroup, ...]
-    model_imports: dict[str, tuple[str, ...]]  # module kind -> the model classes it imports
+    model_imports: dict[str, str]  # module kind -> its `from .models import …` of the model classes it uses, or ""
     warnings: tuple[Finding, ...]  # (message, JSON pointer)
     # package ("client"/"server") -> the media names it re-exports (File, Event...) when the document uses them
     media_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -27,6 +27,7 @@ def _resource(group: Group, names: Names, views: SchemaViews, common: str) -> Re
     description = group.view.description if group.view else None
     return Resource(
         tag=text.literal(group.tag),
+        tag_name=group.tag,
         attr=named.attr,
         class_name=named.class_name,
         async_class_name=named.async_class_name,
@@ -66,8 +67,8 @@ def _operation(typed: TypedOperation, named: MethodNames, views: SchemaViews, co
         refused=refused, idempotency=idempotency, doc=doc,
     )
     server = server_route(
-        views, facts, request_class=named.request_class, params=params, result=result, events_item=events_item,
-        refused=refused, result_id_type=views.node(typed.result_id),
+        views, facts, method_name=named.name, request_class=named.request_class, params=params, result=result,
+        events_item=events_item, refused=refused, result_id_type=views.node(typed.result_id),
     )
     return Operation(
         method_name=named.name,

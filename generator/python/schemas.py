@@ -116,8 +116,8 @@ class SchemaViews:
 
     def _enum(self, definition: Definition, name: str) -> EnumClass:
         base = definition.base
-        literals = [text.literal(v if base == "int" else str(v)) for v in definition.values]
-        members = tuple(EnumMember(m, lit) for m, lit in zip(self.names.members[definition.key], literals))
+        values = [v if base == "int" else str(v) for v in definition.values]
+        members = tuple(EnumMember(m, text.literal(v), v) for m, v in zip(self.names.members[definition.key], values))
         return EnumClass(name, text.docstring(definition.doc), base, members)
 
     def _enum_member(self, enums: tuple[str, ...], value: Any) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.api.operations import Operation as OperationFacts
 from generator.api.types import NONE, STRING, Named, TypeNode
 from generator.errors import Finding
-from generator.python import signatures, text
+from generator.python import layout, signatures, text
 from generator.python.annotation import Events, Part, PythonClass, render, render_parts
 from generator.python.behaviour import behaviour
 from generator.python.ir import Param, ServerRoute
@@ -13,8 +13,8 @@ from generator.python.schemas import SchemaViews
 
 
 def server_route(
-    views: SchemaViews, facts: OperationFacts, *, request_class: str, params: tuple[Param, ...], result: TypeNode,
-    result_id_type: TypeNode, events_item: TypeNode | None, refused: str,
+    views: SchemaViews, facts: OperationFacts, *, method_name: str, request_class: str, params: tuple[Param, ...],
+    result: TypeNode, result_id_type: TypeNode, events_item: TypeNode | None, refused: str,
 ) -> ServerRoute:
     """`result_id_type`: the type of the id of the result (or of its page items), for the fake; `refused`: the
     literal of the 405's description when the operation is always refused."""
@@ -36,7 +36,9 @@ def server_route(
             f"the in-memory server cannot serve this operation ({served.kind}): it answers 501", op.pointer, "unsupported"
         ))
     parts = _result(result_kind, result, events_item)
+    parameters = ("self", f"request: requests.{request_class}", "ctx: _rt.Context")
     return ServerRoute(
+        method=layout.definition(1, f"async def {method_name}", parameters, render_parts(parts)),
         request_class=request_class,
         path=text.literal(signatures.server_path(op.path, params)),
         result=render_parts(parts),

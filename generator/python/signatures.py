@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from generator import paths
-from generator.python import text
+from generator.python import layout, text
+from generator.python.layout import Expression, Hinted
 from generator.python.ir import Argument, Body, Param, Signatures
 from generator.api.types import Primitive, TypeNode
-from generator.python.annotation import python_name, render
+from generator.python.annotation import alternatives, python_name, render
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
 
@@ -40,48 +41,63 @@ def client_signatures(params: tuple[Param, ...], body: Body | None) -> Signature
 
 def signature_source(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> str:
     """The source between the parentheses, e.g. `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET,
-    *, name: str | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]`. An argument's annotation is
-    read-only (`Sequence`/`Mapping`, so a list of literals or of a subtype passes), a UUID also takes its text and an
-    enum also its values (`Literal[...]`); `enums` maps each enum class to the literals of its values."""
-    parts = ["self"]
+    *, name: str | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]`."""
+    return ", ".join(map(layout.flat, parameters(arguments, enums)))
+
+
+def parameters(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> tuple[Expression, ...]:
+    """Each parameter's source, `self`, `*` and `**options` included. An argument's annotation is read-only
+    (`Sequence`/`Mapping`, so a list of literals or of a subtype passes), a UUID also takes its text and an enum
+    also its values (`Literal[...]`); `enums` maps each enum class to the literals of its values."""
+    parts: list[Expression] = ["self"]
     for index, argument in enumerate(arguments):
         if argument.keyword_only and (index == 0 or not arguments[index - 1].keyword_only):
             parts.append("*")
-        parts.append(f"{argument.name}: {argument_annotation(argument, enums)}" + ("" if argument.required else " = _rt.UNSET"))
-    return ", ".join([*parts, OPTIONS])
+        if argument.required:
+            parts.append(f"{argument.name}: {argument_annotation(argument, enums)}")
+        else:  # the same annotation (argument_annotation), as its alternatives for layout
+            choices = (*alternatives(argument.type, argument=True, enums=enums), "_rt.Unset")
+            parts.append(Hinted(argument.name, choices, "_rt.UNSET"))
+    return (*parts, OPTIONS)
 
 
-def argument_annotation(argument: Argument, enums: Mapping[str, str]) -> str:
-    return render(argument.type, argument=True, enums=enums) + ("" if argument.required else " | _rt.Unset")
+def argument_annotation(argument: Argument, enums: Mapping[str, str], *, recorded: bool = False) -> str:
+    """`recorded`: as the change report's records print it (text.literal)."""
+    annotation = render(argument.type, argument=True, enums=enums, recorded=recorded)
+    return annotation + ("" if argument.required else " | _rt.Unset")
 
 
-def call_args(params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool) -> str:
+def call_args(
+    params: tuple[Param, ...], body: Body | None, hint: str, idempotency: str, *, with_body: bool
+) -> tuple[Expression, ...]:
     """The keyword arguments the client passes to the runtime, wire names as keys."""
 
-    def mapping(pairs: list[tuple[str, str]]) -> str:
-        return "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
+    def mapping(keyword: str, pairs: list[tuple[str, str]]) -> Expression:
+        return layout.display(f"{keyword}=", "{", tuple(f"{key}: {value}" for key, value in pairs))
 
-    args = [f"path_params={mapping([(text.literal(p.name), p.name) for p in params if p.location == 'path'])}"]
+    args = [mapping("path_params", [(text.literal(p.name), p.name) for p in params if p.location == "path"])]
     for location, keyword in (("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         pairs = [(p.wire, p.value_expr) for p in params if p.location == location]
         if pairs:
-            args.append(f"{keyword}={mapping(pairs)}")
+            args.append(mapping(keyword, pairs))
     if with_body and body is not None:
         args.append("body=body")
         if body.fields:
-            args.append(f"fields={mapping([(f.wire, f.name) for f in body.fields])}")
+            args.append(mapping("fields", [(f.wire, f.name) for f in body.fields]))
         if body.media_type != text.literal("application/json"):
             args.append(f"media_type={body.media_type}")
     if with_body and idempotency:
         args.append(f"idempotency={idempotency}")
     if with_body and hint:
         args.append(f"hint={hint}")
-    return ", ".join([*args, "options=options"])
+    return (*args, "options=options")
 
 
 def route_params(params: tuple[Param, ...]) -> str:
-    """((wire, name, location, explode), ...) for the server's binding."""
-    return "(" + "".join(f"({p.wire}, {text.literal(p.name)}, {text.literal(p.location)}, {p.explode}), " for p in params) + ")"
+    """((wire, name, location, explode), ...) for the server's binding, laid out as black prints it as the
+    `params=` argument of a route (app.py: two levels deep)."""
+    items = tuple(f"({p.wire}, {text.literal(p.name)}, {text.literal(p.location)}, {p.explode})" for p in params)
+    return layout.comma_after_each(2, items, "params=", ",")
 
 
 def request_field(param: Param) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from typing import Any
 
@@ -26,6 +27,20 @@ def docstring(text: object) -> str:
     if len(text) > MAX_DOC:
         text = text[:MAX_DOC].rstrip() + " …"
     return wrap(_escape(text))
+
+
+def indented(doc: str, width: int) -> str:
+    """A docstring's text (docstring(), one_line()) printed in a body `width` spaces deep, as black prints it: each
+    line after the first indented, an empty one left empty, and the closing quotes' own line (after a final
+    newline) indented too. Black leaves alone a docstring with a backslash at the end of a line: so does this."""
+    if re.search(r"\\\s*\n", doc):
+        return doc
+    first, *rest = doc.split("\n")
+    # Black takes off the indentation the lines after the first have in common before indenting them.
+    common = min((len(line) - len(line.lstrip(" ")) for line in rest if line.strip()), default=0)
+    rest = [line[common:] for line in rest]
+    pad = " " * width
+    return "\n".join([first, *(pad + line if line else "" for line in rest[:-1]), *(pad + line for line in rest[-1:])])
 
 
 def _escape(text: str) -> str:
@@ -54,19 +69,40 @@ def one_line(text: object, limit: int = 200) -> str:
     return _escape(flat)
 
 
-def literal(value: Any) -> str:
-    """A Python literal for a JSON-like value; repr escapes every string."""
+def literal(value: Any, *, recorded: bool = False) -> str:
+    """A Python literal for a JSON-like value, strings quoted as black prints them (so black has nothing to change);
+    repr escapes every string. `recorded`: strings in repr's own quotes, the form the change report's records hold."""
     if isinstance(value, float) and not math.isfinite(value):
         return f'float("{value}")'
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, str):
+        return repr(value) if recorded else _black_quoted(value)
+    if isinstance(value, (int, float, bool)) or value is None:
         return repr(value)
     if isinstance(value, tuple):
-        return "(" + "".join(f"{literal(v)}, " for v in value).rstrip(" ") + ")"
+        return "(" + "".join(f"{literal(v, recorded=recorded)}, " for v in value).rstrip(" ") + ")"
     if isinstance(value, list):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
+        return "[" + ", ".join(literal(v, recorded=recorded) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
-    return repr(str(value))
+        return "{" + ", ".join(f"{literal(str(k), recorded=recorded)}: {literal(v, recorded=recorded)}" for k, v in value.items()) + "}"
+    return literal(str(value), recorded=recorded)
+
+
+def _black_quoted(value: str) -> str:
+    """repr's literal, in the quotes black prefers: double, unless the text holds more double quotes than single
+    ones (then black keeps single quotes, which escape fewer). Built from repr's escaping: only the quote changes."""
+    printed = repr(value)
+    if value.count('"') > value.count("'") or printed[0] == '"':
+        return printed  # repr already chose as black does: single quotes around a double quote, else double
+    body, index, out = printed[1:-1], 0, ['"']
+    while index < len(body):
+        pair = body[index : index + 2]
+        if pair[0] == "\\":  # an escape: keep it whole, but a single quote needs none between double quotes
+            out.append("'" if pair == "\\'" else pair)
+            index += 2
+            continue
+        out.append('\\"' if pair[0] == '"' else pair[0])
+        index += 1
+    return "".join(out) + '"'
 
 
 def toml_string(text: object) -> str:
