@@ -237,6 +237,8 @@ def test_assignments_are_printed_as_black_prints_them(seed: int) -> None:
 
 def test_a_tuple_written_with_a_comma_after_its_last_item_is_left_to_black() -> None:
     """Black keeps such a tuple of two items or more one item a line however short: layout does not model it."""
+    single = Brackets("unique_by=", (f'"{"w" * 130}"',), display=True, comma_after_each=True)
+    assert layout.statement(2, layout.call("self._store.destroy", "ctx", single), "return ").endswith(",))")  # kept whole
     for count, left_whole in ((0, False), (1, False), (2, True), (3, True)):
         unique_by = Brackets("unique_by=", tuple(f'"wire{i}"' for i in range(count)), display=True, comma_after_each=True)
         call = layout.call("self._store.destroy", "ctx", '"a_collection_with_a_rather_long_name_for_the_store"', 'id_kind="int"',

@@ -2,7 +2,9 @@
 subscript, a collection display, a `from … import …`. Printed that way, a piece black is given is already its output,
 and black formats it in one pass instead of two (issue 12). Exactness is a matter of speed only, never of the result:
 black still formats everything, and where a shape is not one this module is sure of (an item too long for its line,
-which black would split further inside; text that is not ASCII) it answers the line as one, for black to wrap.
+which black would split further inside; text that is not ASCII; a tuple written with a comma after its last item)
+it answers the line as one, for black to wrap. What it must never do is print a trailing comma black would not:
+black keeps a collection that ends with one split one item a line, so a wrong one would change black's output.
 
 The rules, learned from black itself (tests/test_layout.py holds them to it on generated shapes):
 - a statement that fits on its line stays on it;
@@ -11,7 +13,10 @@ The rules, learned from black itself (tests/test_layout.py holds them to it on g
   - on one line, one indent deeper, when they fit there, they are more than one item of a call, subscript or
     `def`, and the source has no trailing comma (nothing here prints one);
   - else one a line, each followed by a comma (a `def`'s single parameter, a display's and an import's items
-    always), each item laid out by the same rules when it is itself an expression ending in brackets.
+    always), each item laid out by the same rules when it is itself an expression ending in brackets;
+- a string literal longer than its line stays whole on it (`Whole`); a parameter's union annotation goes between
+  parentheses of its own lines, one alternative a line if need be (`Hinted`); an assignment is split at its value's
+  brackets, else its value goes between parentheses, else it is split at its annotation's brackets (`assignment`).
 """
 
 from __future__ import annotations
@@ -172,8 +177,8 @@ def _lines(depth: int, expression: Expression, prefix: str, suffix: str, *, def_
         return [one_line]
     if isinstance(expression, Hinted):
         return _hinted(indent, expression, suffix)
-    if isinstance(expression, str) or not expression.items:
-        return None
+    if isinstance(expression, str) or not expression.items or expression.comma_after_each:
+        return None  # nothing to split at; or a tuple `(a,)`, whose comma black keeps when it splits it
     head = indent + prefix + expression.head + expression.opening
     tail = indent + _CLOSING[expression.opening] + suffix
     if len(head) > WIDTH or len(tail) > WIDTH:
