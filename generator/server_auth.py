@@ -25,6 +25,7 @@ from typing import Any, Iterator
 from generator.config import Settings
 from generator.errors import Problem, pointer_join
 from generator.load import Document
+from generator.python.text import literal
 
 EXTENSION = "x-specgen-server"
 DEFAULT_DEVELOPMENT_KEY_PREFIX = "dev_"
@@ -44,7 +45,7 @@ def server_auth(spec: dict[str, Any], settings: Settings) -> ServerAuth:
     message = settings.invalid_key_message or _text(extension.get("invalid-key-message"))
     if prefix is None or not _PREFIX.match(prefix):
         prefix = DEFAULT_DEVELOPMENT_KEY_PREFIX
-    return ServerAuth(repr(prefix), repr(" ".join((message or DEFAULT_INVALID_KEY_MESSAGE).split())[:200]))
+    return ServerAuth(literal(prefix), literal(" ".join((message or DEFAULT_INVALID_KEY_MESSAGE).split())[:200]))
 
 
 def extension_problems(doc: Document) -> Iterator[Problem]:

@@ -63,7 +63,7 @@ def test_parameters_scopes_pagination_and_behaviour() -> None:
     assert destroy.server.behaviour.memory_call == "forbid" and "deleted" in destroy.server.behaviour.detail
     unlisted = _op(api, "dashboards", "create_unlisted_dashboard")
     assert unlisted.result_kind == "raw" and unlisted.result == NoneValue()  # undocumented: the client returns the raw answer
-    assert literal_eval(unlisted.server.behaviour.unique_by) == ("tags",) and 409 in unlisted.error_statuses
+    assert unlisted.server.behaviour.unique_by == ("tags",) and 409 in unlisted.error_statuses
     assert _op(api, "dashboards", "stream_tiles").client.stream_name == "stream_tiles_stream"
 
 

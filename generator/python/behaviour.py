@@ -19,7 +19,7 @@ def behaviour(
     fake = facts.fake
     id_param = next((p for p in params if p.location == "path" and p.wire_name == fake.id_wire), None)
     kind_of_id = id_kind(id_param.type if id_param else result_id_type)
-    collection, unique_by = text.literal(fake.collection), text.literal(fake.unique_by)
+    collection, unique_by = text.literal(fake.collection), tuple(fake.unique_by)
     if fake.kind == "list" and facts.paging is not None and result_kind == "model":
         return Behaviour(fake.kind, collection, kind_of_id, unique_by, "list", result_type, not_allowed, facts.paging)
     call = memory_call(fake.kind, result_kind if result_model or result_kind != "model" else "other")

@@ -27,7 +27,7 @@ def client_method(
     """`refused`: the literal of the 405's description when the operation is always refused; `idempotency`: the
     literal of its idempotency header; `doc`: the operation's docstring."""
     result_type = render(result)
-    leading: tuple[str, ...] = (f'"{http_method}"', text.literal(signatures.client_path(path, params)))
+    leading: tuple[Expression, ...] = (f'"{http_method}"', layout.Whole(text.literal(signatures.client_path(path, params))))
     call_args = signatures.call_args(params, body, refused, idempotency, with_body=True)
     read_args = signatures.call_args(params, body, refused, idempotency, with_body=False)
     if error_model:

@@ -159,7 +159,12 @@ class Signatures:
 
 def _paging_keywords(paging: Paging, names: tuple[str, ...]) -> str:
     """`name=literal, ...` for each of `names` whose value is not the runtimes' default, as source."""
-    return ", ".join(f"{n}={literal(getattr(paging, n))}" for n in names if getattr(paging, n) != DEFAULT_PAGING[n])
+    return ", ".join(_paging_items(paging, names))
+
+
+def _paging_items(paging: Paging, names: tuple[str, ...]) -> tuple[str, ...]:
+    """`name=literal` for each of `names` whose value is not the runtimes' default."""
+    return tuple(f"{n}={literal(getattr(paging, n))}" for n in names if getattr(paging, n) != DEFAULT_PAGING[n])
 
 
 # What the runtimes assume when a list says nothing else: Django REST framework's limit/offset envelope.
@@ -204,23 +209,25 @@ class Behaviour:
     kind: str  # list, create, retrieve, update, destroy, destroy_forbidden, action_create, action_read
     collection: str  # Python literal naming the store collection
     id_kind: str  # "uuid", "int" or "str"
-    unique_by: str  # Python literal tuple of wire names: a create that repeats one answers 409
+    unique_by: tuple[str, ...]  # wire names: a create that repeats one answers 409
     memory_call: str  # the in-memory store method serving it, or "unsupported" (answers 501)
     result_model: str  # the model class the store builds, or ""
     detail: str  # Python literal: the 405's description when the spec forbids the method, else ""
     paging: Paging | None = None  # how the fake pages a list
 
     @property
-    def memory_args(self) -> str:
-        """The store call's arguments, as source."""
+    def memory_args(self) -> tuple[layout.Expression, ...]:
+        """The store call's arguments."""
         if self.memory_call == "forbid":
-            return self.detail
+            return (layout.Whole(self.detail),)
         if self.memory_call in ("destroy", "action_read", "action_create"):
-            return f'ctx, {self.collection}, id_kind="{self.id_kind}", unique_by={self.unique_by}'
-        args = f'ctx, {self.collection}, {self.result_model}, id_kind="{self.id_kind}"'
+            # as text.literal prints a tuple: a comma after each item
+            unique_by = layout.Brackets("unique_by=", tuple(map(literal, self.unique_by)), display=True, comma_after_each=True)
+            return ("ctx", self.collection, f'id_kind="{self.id_kind}"', unique_by)
+        args = ("ctx", self.collection, self.result_model, f'id_kind="{self.id_kind}"')
         wanted = _SERVER_PAGING[:2] if self.paging and self.paging.style == "all" else _SERVER_PAGING
-        paging = _paging_keywords(self.paging, wanted) if self.paging else ""
-        return f"{args}, paging=_mem.Paging({paging})" if paging else args
+        paging = _paging_items(self.paging, wanted) if self.paging else ()
+        return (*args, layout.call("paging=_mem.Paging", *paging)) if paging else args
 
 
 @dataclass(frozen=True)
@@ -271,6 +278,13 @@ class ServerRoute:
     behaviour: Behaviour  # what the in-memory fake does
     soft_delete: tuple[tuple[str, str], ...]  # x-soft-delete: (wire literal, value literal) the PATCH sends instead
 
+    @property
+    def fake(self) -> str:
+        """The in-memory fake's method body, `return self._store.…(…)` (without `return` when the method returns
+        None), laid out as black prints it there."""
+        call = layout.call(f"self._store.{self.behaviour.memory_call}", *self.behaviour.memory_args)
+        return layout.statement(2, call, "" if self.result == "None" else "return ")
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -310,6 +324,17 @@ class Resource:
     router_name: str
     doc: str
     operations: tuple[Operation, ...]
+
+    @property
+    def router(self) -> str:
+        """The server's `def <router_name>(impl) -> APIRouter:`, laid out as black prints it (at the top level)."""
+        return layout.definition(0, f"def {self.router_name}", (f"impl: interface.{self.interface_name}",), "APIRouter")
+
+    @property
+    def include(self) -> str:
+        """create_app's `app.include_router(...)` of this resource's router, laid out as black prints it there."""
+        router = layout.call(self.router_name, f"{self.attr} or memory.{self.memory_class}(store)")
+        return layout.statement(1, layout.call("app.include_router", router))
 
     @property
     def soft_deletes(self) -> tuple[tuple[str, str], ...]:

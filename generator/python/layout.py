@@ -2,7 +2,9 @@
 subscript, a collection display, a `from … import …`. Printed that way, a piece black is given is already its output,
 and black formats it in one pass instead of two (issue 12). Exactness is a matter of speed only, never of the result:
 black still formats everything, and where a shape is not one this module is sure of (an item too long for its line,
-which black would split further inside; text that is not ASCII) it answers the line as one, for black to wrap.
+which black would split further inside; text that is not ASCII; a tuple written with a comma after its last item)
+it answers the line as one, for black to wrap. What it must never do is print a trailing comma black would not:
+black keeps a collection that ends with one split one item a line, so a wrong one would change black's output.
 
 The rules, learned from black itself (tests/test_layout.py holds them to it on generated shapes):
 - a statement that fits on its line stays on it;
@@ -11,7 +13,10 @@ The rules, learned from black itself (tests/test_layout.py holds them to it on g
   - on one line, one indent deeper, when they fit there, they are more than one item of a call, subscript or
     `def`, and the source has no trailing comma (nothing here prints one);
   - else one a line, each followed by a comma (a `def`'s single parameter, a display's and an import's items
-    always), each item laid out by the same rules when it is itself an expression ending in brackets.
+    always), each item laid out by the same rules when it is itself an expression ending in brackets;
+- a string literal longer than its line stays whole on it (`Whole`); a parameter's union annotation goes between
+  parentheses of its own lines, one alternative a line if need be (`Hinted`); an assignment is split at its value's
+  brackets, else its value goes between parentheses, else it is split at its annotation's brackets (`assignment`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Brackets:
     items: tuple[Expression, ...]
     opening: str = "("
     display: bool = False  # a list, set, dict or tuple display: black splits it one item a line
+    comma_after_each: bool = False  # a tuple display written `(a, b,)` (text.literal's): left to black (see _magic)
 
 
 @dataclass(frozen=True)
@@ -49,15 +55,35 @@ class Hinted:
         return " | ".join(self.alternatives)
 
 
-Expression = str | Brackets | Hinted  # a str: an item black never has to split (it fits, or this module gives up)
+@dataclass(frozen=True)
+class Whole:
+    """An item black cannot split however long (one string literal, one name): it stays whole on its line."""
+
+    text: str
+
+
+Expression = str | Brackets | Hinted | Whole  # a str: an item black never has to split (it fits, or this is unsure)
+
+
+def _magic(expression: Expression) -> bool:
+    """A tuple of two items or more written with a comma after the last: black keeps it one item a line however
+    short ("magic trailing comma"), which this module does not model."""
+    if not isinstance(expression, Brackets):
+        return False
+    return (expression.comma_after_each and len(expression.items) > 1) or any(map(_magic, expression.items))
 
 
 def flat(expression: Expression) -> str:
     """The expression on one line."""
     if isinstance(expression, str):
         return expression
+    if isinstance(expression, Whole):
+        return expression.text
     if isinstance(expression, Hinted):
         return f"{expression.name}: {expression.annotation} = {expression.default}"
+    if expression.comma_after_each:
+        inside = "".join(f"{flat(item)}, " for item in expression.items).rstrip(" ")
+        return f"{expression.head}({inside})"
     inside = ", ".join(flat(item) for item in expression.items)
     return f"{expression.head}{expression.opening}{inside}{_CLOSING[expression.opening]}"
 
@@ -73,7 +99,7 @@ def display(head: str, opening: str, items: tuple[Expression, ...]) -> Brackets:
 def statement(depth: int, expression: Expression, prefix: str = "", suffix: str = "") -> str:
     """`prefix + expression + suffix` (the suffix without brackets: "", ":", ",") as black prints it at `depth`
     (levels of four spaces), without the first line's indentation and without a final newline."""
-    found = _lines(depth, expression, prefix, suffix, def_parameters=False)
+    found = None if _magic(expression) else _lines(depth, expression, prefix, suffix, def_parameters=False)
     if found is None:
         return prefix + flat(expression) + suffix
     return "\n".join(found)[depth * len(INDENT) :]
@@ -85,7 +111,7 @@ def definition(depth: int, head: str, parameters: tuple[Expression, ...], return
     closing one split in turn (at the return annotation's last brackets) when it is too long."""
     indent = INDENT * depth
     whole = f"{head}({', '.join(map(flat, parameters))}) -> {flat(returns)}{end}"
-    if not whole.isascii() or len(indent + whole) <= WIDTH:
+    if not whole.isascii() or len(indent + whole) <= WIDTH or any(map(_magic, (*parameters, returns))):
         return whole
     opening = indent + head + "("
     body = _items(depth, Brackets(head, parameters), def_parameters=True)
@@ -102,7 +128,7 @@ def assignment(depth: int, name: str, annotation: Expression, value: Expression)
     indent = INDENT * depth
     target = f"{name}: {flat(annotation)}"
     whole = f"{target} = {flat(value)}"
-    if not whole.isascii() or len(indent + whole) <= WIDTH:
+    if not whole.isascii() or len(indent + whole) <= WIDTH or _magic(annotation) or _magic(value):
         return whole
     found: list[str] | None = None
     if isinstance(value, Brackets) and len(f"{indent}{target} = {value.head}{value.opening}") <= WIDTH:
@@ -147,12 +173,12 @@ def _lines(depth: int, expression: Expression, prefix: str, suffix: str, *, def_
     one_line = indent + prefix + flat(expression) + suffix
     if not one_line.isascii():
         return None  # black measures such text by display width (a CJK character counts two): left to black
-    if len(one_line) <= WIDTH:
+    if len(one_line) <= WIDTH or isinstance(expression, Whole):
         return [one_line]
     if isinstance(expression, Hinted):
         return _hinted(indent, expression, suffix)
-    if isinstance(expression, str) or not expression.items:
-        return None
+    if isinstance(expression, str) or not expression.items or expression.comma_after_each:
+        return None  # nothing to split at; or a tuple `(a,)`, whose comma black keeps when it splits it
     head = indent + prefix + expression.head + expression.opening
     tail = indent + _CLOSING[expression.opening] + suffix
     if len(head) > WIDTH or len(tail) > WIDTH:
