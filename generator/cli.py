@@ -116,10 +116,26 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return 130
     except Exception as exc:
+        if _by_interrupt(exc):
+            print("interrupted; the previous output is untouched", file=sys.stderr)
+            return 130
         if args.debug:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
         return USAGE
+
+
+def _by_interrupt(error: BaseException) -> bool:
+    """An error raised because Ctrl-C arrived inside code that wraps what it catches (Python wraps an exception
+    raised while a class is being created, a dataclass say, in a RuntimeError)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -242,7 +258,7 @@ def _generate(args: argparse.Namespace, settings: Settings, stages: Stages) -> t
     except (SpecError, KeyboardInterrupt):
         raise
     except Exception as exc:
-        if args.debug:
+        if args.debug or _by_interrupt(exc):
             raise
         try:
             warnings = load_valid(spec, lenient=True)[1]

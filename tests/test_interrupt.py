@@ -263,3 +263,22 @@ def test_ctrl_c_at_any_moment_is_one_line_and_130(out: Path, delay: float) -> No
     assert child.returncode == 130, "".join(ours)
     said = [line for line in ours if line.strip() and ": warning: " not in line]  # warnings printed before it stay
     assert "Traceback" not in "".join(ours) and len(said) == 1 and "interrupted" in said[0], "".join(ours)
+
+
+def test_an_interrupt_wrapped_in_another_error_is_still_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while Python creates a class (a dataclass, on a module's first import) reaches us as a RuntimeError
+    whose cause is the KeyboardInterrupt: still exit 130 and the one line, not an internal error."""
+    import generator.cli as cli
+
+    def interrupted_while_creating_a_class(*_a: object, **_k: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise RuntimeError("Error calling __set_name__") from interrupt
+
+    monkeypatch.setattr(cli, "output_files", interrupted_while_creating_a_class)
+    spec = str(HOSTILE / "recursive_ok.yaml")
+    assert cli.main(["generate", "--spec", spec, "--out", str(tmp_path / "o")]) == 130
+    assert capsys.readouterr().err == "interrupted; the previous output is untouched\n"
