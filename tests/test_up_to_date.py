@@ -64,6 +64,20 @@ def validated_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validation, "_cores", lambda: 1)
 
 
+@pytest.fixture
+def validator_calls(monkeypatch: pytest.MonkeyPatch, validated_here: None) -> list[object]:
+    """Each call of the validator, which still runs."""
+    calls: list[object] = []
+    original = validate.validate
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "validate", counting)
+    return calls
+
+
 def _entry(path: Path, body: bytes) -> bytes:
     """A cache entry that passes the cache's own checks (key and hash), holding `body`."""
     return MAGIC + b" " + (path.parent.name + path.name).encode() + b" " + digest(body).encode() + b"\n" + body
@@ -239,20 +253,9 @@ def test_damaged_entries_are_misses_and_no_cache_reads_none(
 
 
 def test_validation_is_kept_per_document(
-    project: Path,
-    cache_home: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    validated_here: None,
+    project: Path, cache_home: Path, capsys: pytest.CaptureFixture[str], validator_calls: list[object]
 ) -> None:
-    calls: list[object] = []
-    original = validate.validate
-
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(args)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(validate, "validate", counting)
+    calls = validator_calls
     shutil.copy(REAL / "example_wrong_type.yaml", project / "spec.yaml")
     assert _run("generate", project) == 0
     first = capsys.readouterr().err
@@ -285,17 +288,11 @@ PROSE_SPEC = (REAL / "warned.yaml").read_text(encoding="utf-8")  # two schema wa
 
 
 def test_a_prose_edit_is_not_validated_again(
-    project: Path,
-    cache_home: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    validated_here: None,
+    project: Path, cache_home: Path, capsys: pytest.CaptureFixture[str], validator_calls: list[object]
 ) -> None:
     """After an edit of descriptions or comments only, the previous validation's warnings are reported again, at
     their new lines; any other edit is validated again (validation.py, prose.py)."""
-    calls: list[object] = []
-    original = validate.validate
-    monkeypatch.setattr(validate, "validate", lambda *a, **k: calls.append(a) or original(*a, **k))
+    calls = validator_calls
     spec = project / "spec.yaml"
     spec.write_text(PROSE_SPEC, encoding="utf-8")
     assert _run("generate", project) == 0
