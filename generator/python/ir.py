@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.errors import Finding
-from generator.python import layout
+from generator.python import layout, paging_args
 from generator.python.text import literal
 from generator.api.pagination import Paging
 from generator.api.types import TypeNode
@@ -157,29 +157,6 @@ class Signatures:
     overloads: tuple[tuple[Argument, ...], ...]
 
 
-def _paging_keywords(paging: Paging, names: tuple[str, ...]) -> str:
-    """`name=literal, ...` for each of `names` whose value is not the runtimes' default, as source."""
-    return ", ".join(_paging_items(paging, names))
-
-
-def _paging_items(paging: Paging, names: tuple[str, ...]) -> tuple[str, ...]:
-    """`name=literal` for each of `names` whose value is not the runtimes' default."""
-    return tuple(f"{n}={literal(getattr(paging, n))}" for n in names if getattr(paging, n) != DEFAULT_PAGING[n])
-
-
-# What the runtimes assume when a list says nothing else: Django REST framework's limit/offset envelope.
-DEFAULT_PAGING: dict[str, object] = dict(
-    style="next", items="results", next="next", previous="previous", param="offset", limit="limit", total="count",
-    pages="", numbered=False,
-)
-# The facts each runtime reads for a style (the client takes `items` as a Python attribute, apart).
-_CLIENT_PAGING = {
-    "next": ("style", "next"), "cursor": ("style", "next", "param"), "offset": ("style", "param", "limit", "total"),
-    "page": ("style", "param", "limit", "pages"), "link": ("style",), "all": ("style",),
-}
-_SERVER_PAGING = ("style", "items", "next", "previous", "param", "limit", "total", "pages", "numbered")
-
-
 @dataclass(frozen=True)
 class Pagination:
     item: TypeNode  # the type of each item of a page
@@ -195,10 +172,10 @@ class Pagination:
     @property
     def client_paging(self) -> str:
         """The client runtime's `paging=` argument, or "" for the default."""
-        wanted = _CLIENT_PAGING[self.paging.style]
-        style = _paging_keywords(self.paging, wanted[:1])
-        items = f"items={literal(self.items_attr)}" if self.items_attr != DEFAULT_PAGING["items"] else ""
-        args = ", ".join(a for a in (style, items, _paging_keywords(self.paging, wanted[1:])) if a)
+        wanted = paging_args.CLIENT[self.paging.style]
+        style = paging_args.keywords(self.paging, wanted[:1])
+        items = f"items={literal(self.items_attr)}" if self.items_attr != paging_args.DEFAULT["items"] else ""
+        args = ", ".join(a for a in (style, items, paging_args.keywords(self.paging, wanted[1:])) if a)
         return f"paging=_rt.Paging({args})" if args else ""
 
 
@@ -225,8 +202,8 @@ class Behaviour:
             unique_by = layout.Brackets("unique_by=", tuple(map(literal, self.unique_by)), display=True, comma_after_each=True)
             return ("ctx", self.collection, f'id_kind="{self.id_kind}"', unique_by)
         args = ("ctx", self.collection, self.result_model, f'id_kind="{self.id_kind}"')
-        wanted = _SERVER_PAGING[:2] if self.paging and self.paging.style == "all" else _SERVER_PAGING
-        paging = _paging_items(self.paging, wanted) if self.paging else ()
+        wanted = paging_args.SERVER[:2] if self.paging and self.paging.style == "all" else paging_args.SERVER
+        paging = paging_args.items(self.paging, wanted) if self.paging else ()
         return (*args, layout.call("paging=_mem.Paging", *paging)) if paging else args
 
 
