@@ -112,10 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return FAILED
-    except KeyboardInterrupt:
-        print("interrupted; the previous output is untouched", file=sys.stderr)
-        return 130
-    except Exception as exc:
+    except (KeyboardInterrupt, Exception) as exc:
         if _by_interrupt(exc):
             print("interrupted; the previous output is untouched", file=sys.stderr)
             return 130
@@ -126,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _by_interrupt(error: BaseException) -> bool:
-    """An error raised because Ctrl-C arrived inside code that wraps what it catches (Python wraps an exception
-    raised while a class is being created, a dataclass say, in a RuntimeError)."""
+    """Ctrl-C, or an error raised because it arrived inside code that wraps what it catches (Python wraps an
+    exception raised while a class is being created, a dataclass say, in a RuntimeError)."""
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:

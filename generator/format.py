@@ -128,7 +128,7 @@ class Formatter:
     def _format(self, todo: dict[str, tuple[str, str]]) -> dict[str, str]:
         """{key: formatted text}; in several processes when there is enough to format and more than one core."""
         jobs = sorted(todo.items(), key=lambda job: -len(job[1][1]))  # the longest first: the pool ends together
-        workers = min(os.cpu_count() or 1, len(jobs))
+        workers = min(cores(), len(jobs))
         done: dict[str, str] = {}
         parallel = self.parallel_above is not None and sum(len(text) for _p, text in todo.values()) > self.parallel_above
         if workers > 1 and parallel:
@@ -157,6 +157,14 @@ class Formatter:
         if self.progress is not None:
             self.progress(count, total)
         return formatted
+
+
+def cores() -> int:
+    """The cores this process may run on (a container or a CPU affinity may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _format_or_error(path: str, text: str) -> tuple[str, Problem | None]:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
 
 from generator import fingerprint, result_cache
 from generator.errors import Problem, SpecError
+from generator.format import cores
 from generator.format_cache import FormatCache
 from generator.load import Document, load_document
 from generator.prose import prose_changes
@@ -33,7 +33,7 @@ def start(doc: Document, *, lenient: bool, cached: bool, background: bool) -> Va
     """`cached`: use and fill the user's cache folder. `background`: run the validator in a worker process, if
     this machine has a core to spare."""
     validation = Validation(doc, lenient, result_cache.store("validation") if cached else None)
-    if validation.outcome is None and background and _cores() > 1:
+    if validation.outcome is None and background and cores() > 1:
         try:
             validation.worker = _Worker(doc, lenient)
         except OSError:  # no process to be had: validated here, when asked
@@ -121,13 +121,6 @@ def _validate(doc: Document, lenient: bool) -> Outcome:
         return True, validate(doc, lenient=lenient)
     except SpecError as error:
         return False, error.problems
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class _Worker:

@@ -3,7 +3,6 @@ whatever is reused, missing, corrupt or bypassed, the output is byte for byte wh
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ import black
 import pytest
 
 from generator.cli import main
+from generator import format as formatting
 from generator.format import key
 from generator.format_cache import MAGIC, digest
 from generator.write import MANIFEST
@@ -191,7 +191,7 @@ def test_formatting_in_several_processes_gives_the_same_bytes(monkeypatch: pytes
     api = build_api(doc.data, SPEC.name, doc.pointer_index(), Settings())
     rendered, verbatim = render(api, doc.data), copied_outputs(api)
     progress: list[tuple[int, int]] = []
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)  # several workers even on a machine with one core
+    monkeypatch.setattr(formatting, "cores", lambda: 4)  # several workers even on a machine with one core
     alone = Formatter(parallel_above=10**12).format_files(rendered, verbatim)
     pooled = Formatter(parallel_above=0, progress=lambda done, total: progress.append((done, total)))
     assert pooled.format_files(rendered, verbatim) == alone

@@ -22,7 +22,7 @@ def test_verbose_prints_every_stage(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["generate", "--spec", str(SPEC), "--out", str(tmp_path / "out"), "-v"]) == 0
     lines = capsys.readouterr().err.splitlines()
     stages = [line.split(": ")[1] for line in lines if line.startswith("specgen: ")]
-    waited = ["wait for the validation's worker"] if validation._cores() > 1 else []  # it ran meanwhile
+    waited = ["wait for the validation's worker"] if validation.cores() > 1 else []  # it ran meanwhile
     assert stages == ["compare the inputs and --out with earlier runs", "load and check references", "validate",
                       "model", "render", "format", *waited, "compare with the previous output and record", "write",
                       "total"]  # fmt: skip

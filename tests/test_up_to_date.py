@@ -61,7 +61,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def validated_here(monkeypatch: pytest.MonkeyPatch) -> None:
     """Validation in this process (not in a worker), where the tests count the validator's calls."""
-    monkeypatch.setattr(validation, "_cores", lambda: 1)
+    monkeypatch.setattr(validation, "cores", lambda: 1)
 
 
 @pytest.fixture
@@ -328,7 +328,7 @@ def test_what_a_run_does_not_need_is_not_imported(project: Path, tmp_path: Path)
     spec, out = str(project / "spec.yaml"), str(project / "out")
     cold = loaded("generate", "--spec", spec, "--out", out)
     # With a core to spare the validator runs in a worker process, and this one never imports it.
-    validator = ["openapi_spec_validator"] if validation._cores() == 1 else []
+    validator = ["openapi_spec_validator"] if validation.cores() == 1 else []
     assert cold == ["0", "black", "generator.pipeline", "jinja2", *validator]
     assert loaded("check", "--spec", spec, "--out", out) == ["0"]
     assert loaded("generate", "--spec", spec, "--out", str(project / "another")) == [

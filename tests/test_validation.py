@@ -29,7 +29,7 @@ def _outcome(spec: Path, parallel: bool) -> list[str]:
 
 @pytest.mark.parametrize("text", [WARNED, BLOCKED], ids=["warnings", "a blocking error"])
 def test_the_worker_finds_what_this_process_finds(tmp_path: Path, text: str) -> None:
-    if validation._cores() < 2:
+    if validation.cores() < 2:
         pytest.skip("one core: validation never leaves the process")
     spec = tmp_path / "spec.yaml"
     spec.write_text(text, encoding="utf-8")
