@@ -56,6 +56,13 @@ def validation_key(path: str, digest: str, inlined: tuple[tuple[str, str, str], 
     return hashlib.sha256(VALIDATION_FORMAT + fingerprint.of_run() + described).hexdigest()
 
 
+def latest_validation_key(path: str, lenient: bool) -> str:
+    """Where the last validation of the document at `path`, whatever its bytes, is kept (validation.py compares
+    the next version with it: an edit of prose only keeps its warnings)."""
+    described = json.dumps(["latest", path, lenient]).encode()
+    return hashlib.sha256(VALIDATION_FORMAT + fingerprint.of_run() + described).hexdigest()
+
+
 def cached_warnings(cache: FormatCache, key: str) -> list[Problem] | None:
     text = cache.get(key)
     if text is None:

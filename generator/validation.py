@@ -12,14 +12,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
 
-from generator import fingerprint, result_cache
+from generator import result_cache
 from generator.errors import Problem, SpecError
 from generator.format import cores
 from generator.format_cache import FormatCache
@@ -72,14 +71,9 @@ class Validation:
         if self.worker is not None:
             self.worker.stop()
 
-    def _latest_key(self) -> str:
-        """Where the last validation of this file, whatever its bytes, is kept for the next run's prose check."""
-        described = json.dumps(["latest", self.doc.path, self.lenient]).encode()
-        return hashlib.sha256(result_cache.VALIDATION_FORMAT + fingerprint.of_run() + described).hexdigest()
-
     def _after_prose_edit(self) -> list[Problem] | None:
         assert self.store is not None and self.key is not None
-        text = self.store.get(self._latest_key())
+        text = self.store.get(result_cache.latest_validation_key(self.doc.path, self.lenient))
         try:
             previous = json.loads(text) if text is not None else None
         except ValueError:
@@ -102,7 +96,7 @@ class Validation:
         # Kept for the prose check only when every warning is where its pointer says: those can be located again.
         if all(_located_by_pointer(self.doc, w) for w in warnings):
             entry = {"data": self.doc.data, "warnings": result_cache.problems_to_json(warnings)}
-            self.store.put(self._latest_key(), json.dumps(entry))
+            self.store.put(result_cache.latest_validation_key(self.doc.path, self.lenient), json.dumps(entry))
 
 
 def _located_by_pointer(doc: Document, warning: Problem) -> bool:
