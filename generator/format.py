@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 # black is imported only when a file is formatted (a no-op run or check formats nothing): the mode is described
 # here for the key, as set in _mode(); what black's other settings default to is decided by its version.
-_MODE_DESCRIPTION = "target-versions py311, line-length 120"
+LINE_LENGTH = 120  # black's; generator/python/layout.py prints to it too
+_MODE_DESCRIPTION = f"target-versions py311, line-length {LINE_LENGTH}"
 # Above this many characters to format (about two seconds of black), the work is shared among processes.
 PARALLEL_ABOVE = 200_000
 
@@ -38,7 +39,7 @@ PARALLEL_ABOVE = 200_000
 def _mode() -> black.Mode:
     from black.mode import Mode, TargetVersion
 
-    return Mode(target_versions={TargetVersion.PY311}, line_length=120)
+    return Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
 
 
 @functools.cache

@@ -114,9 +114,12 @@ def render(
     env = _environment(folders, cached)
     variables = {"api": api, "auth": server_auth(spec or {}, settings)}
     files: dict[str, str] = {}
+    rendered: dict[str, str] = {}  # a template used twice (the models, client and server) is rendered once
     for template, output in _plan(api, settings.targets):
         if template.endswith(".j2"):
-            files[output] = _render_one(env, template, variables, folders)
+            if template not in rendered:
+                rendered[template] = _render_one(env, template, variables, folders)
+            files[output] = rendered[template]
         else:
             source = next(folder / template for folder in folders if (folder / template).is_file())
             text = source.read_text(encoding="utf-8")

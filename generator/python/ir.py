@@ -13,7 +13,7 @@ from generator.errors import Finding
 from generator.python import layout, paging_args
 from generator.python.text import literal
 from generator.api.pagination import Paging
-from generator.api.types import TypeNode
+from generator.api.types import NONE, TypeNode
 from generator.python.annotation import Part, render
 
 
@@ -260,7 +260,7 @@ class ServerRoute:
         """The in-memory fake's method body, `return self._store.…(…)` (without `return` when the method returns
         None), laid out as black prints it there."""
         call = layout.call(f"self._store.{self.behaviour.memory_call}", *self.behaviour.memory_args)
-        return layout.statement(2, call, "" if self.result == "None" else "return ")
+        return layout.statement(2, call, "" if self.result_parts == (NONE,) else "return ")
 
 
 @dataclass(frozen=True)

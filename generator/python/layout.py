@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 120
+from generator.format import LINE_LENGTH
+
+WIDTH = LINE_LENGTH
 INDENT = "    "
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
 
@@ -96,12 +98,12 @@ def display(head: str, opening: str, items: tuple[Expression, ...]) -> Brackets:
     return Brackets(head, items, opening, display=True)
 
 
-def statement(depth: int, expression: Expression, prefix: str = "", suffix: str = "") -> str:
-    """`prefix + expression + suffix` (the suffix without brackets: "", ":", ",") as black prints it at `depth`
-    (levels of four spaces), without the first line's indentation and without a final newline."""
-    found = None if _magic(expression) else _lines(depth, expression, prefix, suffix, def_parameters=False)
+def statement(depth: int, expression: Expression, prefix: str = "") -> str:
+    """`prefix + expression` as black prints it at `depth` (levels of four spaces), without the first line's
+    indentation and without a final newline."""
+    found = None if _magic(expression) else _lines(depth, expression, prefix, "", def_parameters=False)
     if found is None:
-        return prefix + flat(expression) + suffix
+        return prefix + flat(expression)
     return "\n".join(found)[depth * len(INDENT) :]
 
 

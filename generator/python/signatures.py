@@ -10,7 +10,7 @@ from generator.python import layout, text
 from generator.python.layout import Expression, Hinted
 from generator.python.ir import Argument, Body, Param, Signatures
 from generator.api.types import Primitive, TypeNode
-from generator.python.annotation import alternatives, python_name, render
+from generator.python.annotation import alternatives, python_name
 
 OPTIONS = "**options: Unpack[_rt.RequestOptions]"
 
@@ -39,12 +39,6 @@ def client_signatures(params: tuple[Param, ...], body: Body | None) -> Signature
     return Signatures(method, read, (by_model, (*read, *fields(True))))
 
 
-def signature_source(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> str:
-    """The source between the parentheses, e.g. `self, project_id: str, body: DatasetInput | _rt.Unset = _rt.UNSET,
-    *, name: str | _rt.Unset = _rt.UNSET, **options: Unpack[_rt.RequestOptions]`."""
-    return ", ".join(map(layout.flat, parameters(arguments, enums)))
-
-
 def parameters(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> tuple[Expression, ...]:
     """Each parameter's source, `self`, `*` and `**options` included. An argument's annotation is read-only
     (`Sequence`/`Mapping`, so a list of literals or of a subtype passes), a UUID also takes its text and an enum
@@ -55,16 +49,20 @@ def parameters(arguments: tuple[Argument, ...], enums: Mapping[str, str]) -> tup
             parts.append("*")
         if argument.required:
             parts.append(f"{argument.name}: {argument_annotation(argument, enums)}")
-        else:  # the same annotation (argument_annotation), as its alternatives for layout
-            choices = (*alternatives(argument.type, argument=True, enums=enums), "_rt.Unset")
-            parts.append(Hinted(argument.name, choices, "_rt.UNSET"))
+        else:
+            parts.append(Hinted(argument.name, argument_alternatives(argument, enums), "_rt.UNSET"))
     return (*parts, OPTIONS)
 
 
 def argument_annotation(argument: Argument, enums: Mapping[str, str], *, recorded: bool = False) -> str:
     """`recorded`: as the change report's records print it (text.literal)."""
-    annotation = render(argument.type, argument=True, enums=enums, recorded=recorded)
-    return annotation + ("" if argument.required else " | _rt.Unset")
+    return " | ".join(argument_alternatives(argument, enums, recorded=recorded))
+
+
+def argument_alternatives(argument: Argument, enums: Mapping[str, str], *, recorded: bool = False) -> tuple[str, ...]:
+    """The alternatives of an argument's annotation: its type's, and `_rt.Unset` when it may be left out."""
+    found = alternatives(argument.type, argument=True, enums=enums, recorded=recorded)
+    return found if argument.required else (*found, "_rt.Unset")
 
 
 def call_args(
