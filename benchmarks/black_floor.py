@@ -13,7 +13,6 @@ Usage: .venv/bin/python benchmarks/black_floor.py [--repeat N] [--only posthog|t
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare_opc  # noqa: E402
 import synthetic  # noqa: E402
 
-from generator.format import _mode  # noqa: E402
+from generator.format import MODE, cores  # noqa: E402
 from generator.format_split import parts  # noqa: E402
 from generator.pipeline import generate_files  # noqa: E402
 
@@ -44,7 +43,7 @@ def black_seconds(spec: Path) -> tuple[int, int, float]:
             pieces.update((piece, None) for part in parts(text) for piece in part)
     started = time.process_time()
     for piece in pieces:
-        black.format_str(piece, mode=_mode())
+        black.format_str(piece, mode=MODE)
     return lines, len(pieces), time.process_time() - started
 
 
@@ -55,7 +54,6 @@ def main() -> None:
     args = parser.parse_args()
     only = set(args.only or ("posthog", "twilio", "synthetic"))
     opc_bin = compare_opc._opc_venv()
-    cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="specgen-floor-") as scratch_name:
         scratch = Path(scratch_name)
         docs: dict[str, Path] = {}
@@ -67,12 +65,12 @@ def main() -> None:
             source = synthetic.write(1000, scratch / "synthetic-1000-source.json")
             docs["synthetic 1000"] = compare_opc.as_json(source, scratch / "synthetic-1000.json")[0]
         bench = compare_opc.Bench(scratch, opc_bin)
-        print(f"black on our output already formatted, one process; {cores} cores here")
+        print(f"black on our output already formatted, one process; {cores()} cores here")
         print(f"{'document':16} {'lines':>7} {'pieces':>7} {'black CPU':>10} {'/ cores':>8} {'opc cold':>9} {'floor/opc':>9}")
         for name, spec in docs.items():
             lines, count, seconds = black_seconds(spec)
             opc = statistics.median(bench.opc_cold(spec).seconds for _ in range(max(1, args.repeat)))
-            best = seconds / cores
+            best = seconds / cores()
             print(f"{name:16} {lines:7d} {count:7d} {seconds:9.2f}s {best:7.2f}s {opc:8.2f}s {best / opc:8.2f}x")
 
 

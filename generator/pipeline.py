@@ -31,20 +31,15 @@ def load_valid(
     rules: RuleSet | None = None,
     lenient: bool = False,
     stages: Stages | None = None,
-    cached: bool = False,
 ) -> tuple[Document, list[Problem]]:
     """The checked document and the warnings about it. `rules`: the whole rule set (the validate command);
-    without it only what generation needs. `stages` times the two stages. `cached`: what generation needs is
-    checked once per document (validation.py: its bytes, or its previous version when only prose changed), and a
-    document found there is not validated again (nor are the validator's libraries imported)."""
+    without it only what generation needs. `stages` times the two stages."""
     stages = stages or Stages()
     doc = _load(spec_path, stages)
     with stages.stage("validate"):
-        if rules is not None:
-            from generator.validate import validate  # the validator's libraries take longer to import than it runs
+        from generator.validate import validate  # the validator's libraries take longer to import than it runs
 
-            return doc, validate(doc, rules=rules, lenient=lenient)
-        return doc, validation.start(doc, lenient=lenient, cached=cached, background=False).result()
+        return doc, validate(doc, rules=rules, lenient=lenient)
 
 
 def _load(spec_path: str, stages: Stages) -> Document:

@@ -8,22 +8,22 @@ that differs (a key, a type, a number, a string that is not prose) means validat
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from generator.errors import pointer_join
+from generator.errors import pointer_join, pointer_parts
+from generator.refs import LITERALS, NAME_MAPS
 
 PROSE = frozenset({"description", "summary"})
 # Strings under these are data: checked against a schema (examples, defaults), or read by us (extensions).
-DATA = frozenset({"example", "examples", "default", "enum", "const", "mapping"})
+DATA = LITERALS | {"examples", "mapping"}
 # Maps whose keys the document chooses: `description` there names a property, a response, a scope..., not prose.
-NAMED = frozenset(
-    {
-        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses",
-        "parameters", "headers", "requestBodies", "securitySchemes", "links", "callbacks", "pathItems", "encoding",
-        "content", "scopes", "variables", "paths", "webhooks",
-    }
-)
+NAMED = NAME_MAPS | {
+    "$defs", "definitions", "dependentSchemas", "schemas", "responses", "parameters", "headers", "requestBodies",
+    "securitySchemes", "links", "callbacks", "pathItems", "encoding", "content", "scopes", "variables", "paths",
+    "webhooks",
+}
 
 OPERATION = re.compile(r"/paths/[^/]+/(get|put|post|delete|options|head|patch|trace)")
 
@@ -60,4 +60,21 @@ def prose_changes(old: Any, new: Any) -> list[str] | None:
             if not (isinstance(before, str) and key in PROSE and container_key not in NAMED and not in_data):
                 return None
             changed.append(pointer)
+    # Two items of a list made equal by the edit: a list that must hold distinct items (tags, parameters) no longer
+    # does, whatever the words.
+    if any(_has_equal_items(new, pointer) for pointer in changed):
+        return None
     return changed
+
+
+def _has_equal_items(data: Any, pointer: str) -> bool:
+    """Whether a list on the way to `pointer` holds two equal items."""
+    node = data
+    for token in pointer_parts(pointer):
+        if isinstance(node, list):
+            if len({json.dumps(item, sort_keys=True) for item in node}) < len(node):
+                return True
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node.get(token)
+    return False

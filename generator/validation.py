@@ -82,7 +82,8 @@ class Validation:
             return None
         warnings = result_cache.problems_from_json(previous.get("warnings"))
         changed = prose_changes(previous.get("data"), self.doc.data) if warnings is not None else None
-        if warnings is None or changed is None or any(w.pointer in changed for w in warnings):
+        # A warning may quote the node it is about, and with it the prose inside: at or above an edit, validate again.
+        if warnings is None or changed is None or any(_inside(c, w.pointer or "") for c in changed for w in warnings):
             return None
         located = [self.doc.problem(w.message, w.pointer or "", w.kind).for_rule(w.rule).as_warning() for w in warnings]
         found = sorted(located, key=lambda p: (p.line, p.column, p.message))  # as validate() orders them
@@ -97,6 +98,10 @@ class Validation:
         if all(_located_by_pointer(self.doc, w) for w in warnings):
             entry = {"data": self.doc.data, "warnings": result_cache.problems_to_json(warnings)}
             self.store.put(result_cache.latest_validation_key(self.doc.path, self.lenient), json.dumps(entry))
+
+
+def _inside(pointer: str, ancestor: str) -> bool:
+    return pointer == ancestor or pointer.startswith(ancestor + "/")
 
 
 def _located_by_pointer(doc: Document, warning: Problem) -> bool:
@@ -126,7 +131,13 @@ class _Worker:
         self._process = context.Process(
             target=_work, args=(answer, doc.path, doc.digest, doc.inlined, lenient), daemon=True
         )
-        self._process.start()
+        # Ctrl-C reaches the whole process group; the worker ignores it from its first instruction (a spawned
+        # interpreter keeps an ignored signal ignored), and this process stops it (close()).
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._process.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
         answer.close()
 
     def outcome(self) -> Outcome | None:
@@ -149,7 +160,6 @@ def _work(answer: Connection, path: str, digest: str, inlined: Any, lenient: boo
     wrong (the caller then validates itself, and reports what goes wrong its own way)."""
     from generator.refs import check_refs
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the caller stops us
     try:
         doc = check_refs(load_document(path))
         outcome = _validate(doc, lenient) if (doc.digest, doc.inlined) == (digest, inlined) else None

@@ -315,7 +315,9 @@ def test_what_a_run_does_not_need_is_not_imported(project: Path, tmp_path: Path)
     """A check answered from the earlier run imports neither the pipeline nor black; a document validated before
     is not validated again, so the validator's libraries are not imported either."""
     probe = (
-        "import sys\nfrom generator.cli import main\ncode = main(sys.argv[1:])\n"
+        "import sys\nimport generator.validation\nfrom generator.cli import main\n"
+        "generator.validation.cores = lambda: 2\n"  # a core to spare, whatever this machine has
+        "code = main(sys.argv[1:])\n"
         "print(code, *sorted(m for m in ('generator.pipeline', 'jinja2', 'black', 'openapi_spec_validator') "
         "if m in sys.modules))\n"
     )
@@ -328,8 +330,7 @@ def test_what_a_run_does_not_need_is_not_imported(project: Path, tmp_path: Path)
     spec, out = str(project / "spec.yaml"), str(project / "out")
     cold = loaded("generate", "--spec", spec, "--out", out)
     # With a core to spare the validator runs in a worker process, and this one never imports it.
-    validator = ["openapi_spec_validator"] if validation.cores() == 1 else []
-    assert cold == ["0", "black", "generator.pipeline", "jinja2", *validator]
+    assert cold == ["0", "black", "generator.pipeline", "jinja2"]
     assert loaded("check", "--spec", spec, "--out", out) == ["0"]
     assert loaded("generate", "--spec", spec, "--out", str(project / "another")) == [
         "0", "generator.pipeline", "jinja2"]  # fmt: skip  (formatted text from the cache, validation known)
